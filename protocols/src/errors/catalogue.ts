@@ -1,0 +1,73 @@
+/**
+ * The error-code catalogues, one per package (house rule 6). Codes are stable: a caller matches
+ * on `err.code`, never on the message. Each entry says when the error happens and what to do.
+ *
+ * The catalogues live in the contract package so every package, test and operator document
+ * reads the same list; each package throws only codes from its own catalogue.
+ */
+export type ErrorCatalogue = Readonly<Record<string, string>>
+
+/** `@rhn/protocols`: codecs, parsers and validators of the shared language. */
+export const protocolErrors = {
+  RHN_PROTO_TOPIC_INVALID: 'A Sparkplug topic does not follow spBv1.0/{group}/{type}/{edgeNode}[/{device}] or spBv1.0/STATE/{hostId}.',
+  RHN_PROTO_PAYLOAD_INVALID: 'A Sparkplug payload could not be decoded (truncated, not protobuf, or a field of the wrong type).',
+  RHN_PROTO_PAYLOAD_ENCODE: 'A Sparkplug payload could not be encoded (a metric value does not fit its datatype).',
+  RHN_PROTO_SEQ_INVALID: 'A Sparkplug seq or bdSeq is outside 0-255.',
+  RHN_PROTO_ALIAS_UNKNOWN: 'A DATA message used an alias that no BIRTH defined: ask the edge node for a rebirth.',
+  RHN_PROTO_ALIAS_DUPLICATE: 'A BIRTH gave one alias to two metrics.',
+  RHN_PROTO_METRIC_UNKNOWN: 'A metric name is not in the catalogue.',
+  RHN_PROTO_YAML_SYNTAX: 'A YAML file could not be parsed; the message gives the line.',
+  RHN_PROTO_REGISTRY_INVALID: 'An asset registry has problems; each is listed with its key path and line.',
+  RHN_PROTO_CONFIG_INVALID: 'A config file or scenario has problems; each is listed with its key path and line.',
+  RHN_PROTO_REGISTER_MAP_INVALID: 'A Modbus register map has overlapping or out-of-range registers.',
+} as const satisfies ErrorCatalogue
+
+/** `@rhn/firmware-sim`: the device simulators. */
+export const simErrors = {
+  RHN_SIM_SCENARIO_INVALID: 'The scenario file has problems; each is listed with its key path and line.',
+  RHN_SIM_PORT_IN_USE: 'A device could not listen: its port is taken. Choose another base port in the scenario.',
+  RHN_SIM_DEVICE_FAILED: 'A simulated device failed to start or stopped unexpectedly.',
+} as const satisfies ErrorCatalogue
+
+/** `@rhn/edge-agent`: `rhn-edge`. */
+export const edgeErrors = {
+  RHN_EDGE_CONFIG_INVALID: 'The agent config has problems; each is listed with its key path and line.',
+  RHN_EDGE_DRIVER_UNKNOWN: 'A device names a driver the agent does not have.',
+  RHN_EDGE_DEVICE_UNREACHABLE: 'A device did not answer within its timeout; the agent backs off and retries.',
+  RHN_EDGE_DEVICE_PROTOCOL: 'A device answered with an exception, a short frame or a malformed message.',
+  RHN_EDGE_OUTBOX_FULL: 'The outbox reached its byte limit; the configured policy dropped readings (counted).',
+  RHN_EDGE_OUTBOX_CORRUPT: 'An outbox segment failed its checksum; the torn tail was truncated.',
+  RHN_EDGE_BROKER: 'The MQTT broker refused the connection or is unreachable.',
+} as const satisfies ErrorCatalogue
+
+/** `@rhn/aggregator`: `rhn-aggregator`. */
+export const aggregatorErrors = {
+  RHN_AGG_CONFIG_INVALID: 'The aggregator config has problems; each is listed with its key path and line.',
+  RHN_AGG_STORE_UNAVAILABLE: 'The telemetry store did not accept a write; points are spilled to disk and replayed.',
+  RHN_AGG_BAD_PARAMETER: 'An API request has a bad parameter; the message names it.',
+  RHN_AGG_UNAUTHORIZED: 'An API request has no valid bearer token.',
+  RHN_AGG_FORBIDDEN: 'The bearer token is valid but its role may not do this.',
+  RHN_AGG_NOT_FOUND: 'No asset, alarm or scope with that id.',
+} as const satisfies ErrorCatalogue
+
+/** `@rhn/ledger`: `rhn-ledger`. */
+export const ledgerErrors = {
+  RHN_LEDGER_CONFIG_INVALID: 'The ledger node config has problems; each is listed with its key path and line.',
+  RHN_LEDGER_GENESIS_INVALID: 'The genesis file is malformed or its members do not verify.',
+  RHN_LEDGER_NOT_MEMBER: 'A block, transaction or peer is not from a consortium member.',
+  RHN_LEDGER_BAD_SIGNATURE: 'A signature does not verify against the member key.',
+  RHN_LEDGER_BAD_LINK: 'A block does not link to the previous block of its chain.',
+  RHN_LEDGER_EQUIVOCATION: 'A member signed two different blocks at one height; evidence is kept.',
+  RHN_LEDGER_STORE_CORRUPT: 'A block store record failed its checksum; the torn tail was truncated.',
+} as const satisfies ErrorCatalogue
+
+/** Every catalogue by package, for documentation and for tests that prove codes are unique. */
+export const errorCatalogues = {
+  '@rhn/protocols': protocolErrors,
+  '@rhn/firmware-sim': simErrors,
+  '@rhn/edge-agent': edgeErrors,
+  '@rhn/aggregator': aggregatorErrors,
+  '@rhn/ledger': ledgerErrors,
+} as const
+
+export type ProtocolErrorCode = keyof typeof protocolErrors

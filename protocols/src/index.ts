@@ -1,0 +1,23 @@
+/**
+ * `@rhn/protocols` — the shared language of RHN. Pure code: nothing here does I/O at import.
+ * Every export is used by at least two other packages (DESIGN.md "Package contracts").
+ */
+export { RhnError, ValidationError, formatIssue, type Issue } from './errors/error.js'
+export { ProtocolError } from './errors/protocol-error.js'
+export {
+  protocolErrors,
+  simErrors,
+  edgeErrors,
+  aggregatorErrors,
+  ledgerErrors,
+  errorCatalogues,
+  type ErrorCatalogue,
+  type ProtocolErrorCode,
+} from './errors/catalogue.js'
+export { parseYamlLocated, loadYaml, validateLocated, formatPath, zodIssues, type LocatedDocument, type KeyPath } from './yaml/located.js'
+export * from './asset/index.js'
+export * from './metrics/index.js'
+export * from './sparkplug/index.js'
+export * from './registers/index.js'
+export * from './opcua/index.js'
+export * from './config/index.js'

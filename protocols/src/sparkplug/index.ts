@@ -1,0 +1,2 @@
+// Public surface of this area; filled in by its owner.
+export {}
