@@ -1,0 +1,46 @@
+# RHN: the two commands are `make demo` and `make test` (see README.md).
+# Both work on a fresh machine from a clean clone: they install what they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# pnpm is pinned and run through npx, so no global install is needed (pnpm 11 needs Node >= 22.13).
+PNPM_VERSION := 10.34.0
+PNPM := npx --yes pnpm@$(PNPM_VERSION)
+# better-sqlite3 compiles from source here; node-gyp must use the local Node headers (STACK.md).
+export npm_config_nodedir ?= /usr
+
+.PHONY: help install system-deps build typecheck lint unit test demo bench clean
+
+help:
+	@echo "make demo   install, build and run the system on embedded defaults"
+	@echo "make test   install (incl. Debian packages), type-check, lint and run every test"
+	@echo "make bench  run the benchmarks and print their figures"
+
+install: node_modules/.modules.yaml
+node_modules/.modules.yaml: pnpm-lock.yaml package.json */package.json
+	$(PNPM) install --frozen-lockfile
+	@touch $@
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+build: install
+	$(PNPM) run build
+
+typecheck: install
+	$(PNPM) run typecheck
+
+lint: install
+	$(PNPM) run lint
+
+test: install system-deps typecheck lint build
+	$(PNPM) exec vitest run
+
+demo: install build
+	@bash scripts/demo.sh
+
+bench: install system-deps build
+	$(PNPM) exec vitest bench --run
+
+clean:
+	rm -rf node_modules */node_modules */dist
