@@ -34,7 +34,9 @@ lint: install
 	$(PNPM) run lint
 
 test: install system-deps typecheck lint build
-	$(PNPM) exec vitest run
+	@mkdir -p .rhn
+	@status=0; $(PNPM) exec vitest run --reporter=default --reporter=json --outputFile.json=.rhn/vitest.json || status=$$?; \
+	  node scripts/test-summary.mjs .rhn/vitest.json; exit $$status
 
 demo: install build
 	@bash scripts/demo.sh

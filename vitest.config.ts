@@ -16,7 +16,7 @@ export default defineConfig({
         .filter((name) => existsSync(new URL(`./${name}/test`, import.meta.url)))
         .map((name) => ({
           extends: true as const,
-          test: { name, root: `./${name}`, include: ['test/**/*.test.ts'] },
+          test: { name, root: `./${name}`, include: ['test/**/*.test.ts'], benchmark: { include: ['bench/**/*.bench.ts'] } },
         })),
       {
         extends: true as const,

@@ -10,7 +10,8 @@ import { COMPONENT_KINDS, DEVICE_PROTOCOLS, PPE_ITEMS, UNIT_TYPES } from './mode
 /** Asset ids: lowercase slugs, safe as Sparkplug device ids and InfluxDB tag values. */
 export const AssetIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit')
+  // No "." (OPC UA node-id path separator), "/", "+" or "#" (MQTT topic levels and wildcards).
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9, "_" or "-", starting with a letter or digit')
 
 /**
  * Hospital ids in the style of NHS ODS codes: an organisation code of 3 characters (trusts,

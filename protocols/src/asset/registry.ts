@@ -1,4 +1,4 @@
-import { isKnownUcumUnit } from '../metrics/ucum.js'
+import { isKnownUcumUnit } from '../metrics/index.js'
 import { type KeyPath, loadYaml } from '../yaml/located.js'
 import { type ComponentKind, PROTOCOLS_OF_KIND } from './model.js'
 import { type ComponentEntry, type RegistryFile, RegistryFileSchema } from './registry-schema.js'

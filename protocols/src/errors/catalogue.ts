@@ -19,6 +19,7 @@ export const protocolErrors = {
   RHN_PROTO_YAML_SYNTAX: 'A YAML file could not be parsed; the message gives the line.',
   RHN_PROTO_REGISTRY_INVALID: 'An asset registry has problems; each is listed with its key path and line.',
   RHN_PROTO_CONFIG_INVALID: 'A config file or scenario has problems; each is listed with its key path and line.',
+  RHN_PROTO_VALUE_INVALID: 'A value does not fit where it goes: a register value out of its type range, a bad GTIN, a bad OPC UA node id segment.',
   RHN_PROTO_REGISTER_MAP_INVALID: 'A Modbus register map has overlapping or out-of-range registers.',
 } as const satisfies ErrorCatalogue
 
