@@ -27,7 +27,14 @@ export const protocolErrors = {
 export const simErrors = {
   RHN_SIM_SCENARIO_INVALID: 'The scenario file has problems; each is listed with its key path and line.',
   RHN_SIM_PORT_IN_USE: 'A device could not listen: its port is taken. Choose another base port in the scenario.',
-  RHN_SIM_DEVICE_FAILED: 'A simulated device failed to start or stopped unexpectedly.',
+  RHN_SIM_DEVICE_FAILED: 'A simulated device failed to start or stopped unexpectedly, or was given a bad unit id or register map.',
+  RHN_SIM_DEVICE_CONFIG_INVALID: 'A simulated device was constructed with a bad option; the message names the key.',
+  RHN_SIM_OPCUA_CONFIG_INVALID: 'The OPC UA ventilator server was given bad security settings; the message names the key.',
+  RHN_SIM_OPCUA_NAMESPACE_INDEX: 'The OPC UA server did not register urn:rhn:ventilator at namespace index 1, which the node ids assume.',
+  RHN_SIM_OPCUA_STOPPED: 'The OPC UA ventilator server was started or faulted after stop().',
+  RHN_SIM_LLRP_BAD_INIT: 'The LLRP reader was given a bad option (antennas, miss rate, report interval); the message names the key.',
+  RHN_SIM_LLRP_NOT_STARTED: 'The LLRP reader could not listen on its port.',
+  RHN_SIM_LLRP_FRAMING: 'An LLRP frame from the client could not be framed or decoded (bad version, length or parameter).',
 } as const satisfies ErrorCatalogue
 
 /** `@rhn/edge-agent`: `rhn-edge`. */
