@@ -42,7 +42,7 @@ demo: install build
 	@bash scripts/demo.sh
 
 bench: install system-deps build
-	$(PNPM) exec vitest bench --run
+	@bash scripts/bench.sh
 
 clean:
 	rm -rf node_modules */node_modules */dist

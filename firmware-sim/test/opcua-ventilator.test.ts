@@ -50,7 +50,6 @@ beforeAll(async () => {
     components: [a, b],
     security: { modes: ['None'], policies: ['None'], pkiDir: join(dir, 'server-pki') },
     clock,
-    faultPollMs: 20,
   })
   await server.start()
 })
@@ -184,7 +183,7 @@ describe('address space and values', () => {
     ClientMonitoredItem.create(sub, { nodeId: rr, attributeId: AttributeIds.Value }, { samplingInterval: 0, queueSize: 100 }, TimestampsToReturn.Both).on('changed', (dv: DataValue) => seen.push(dv))
     await vi.waitFor(() => expect(seen.length).toBeGreaterThan(0), { timeout: 5_000 })
 
-    a.powered = false
+    a.setPowered(false)
     await vi.waitFor(async () => expect((await read(session, rr)).statusCode.value).toBe(StatusCodes.BadNoCommunication.value), { timeout: 5_000 })
     const off = await session.read(VENTILATOR_OPCUA_VARIABLES.map((v) => ({ nodeId: id(A, v.path), attributeId: AttributeIds.Value })), 0)
     expect(off.every((dv) => dv.statusCode.value === StatusCodes.BadNoCommunication.value && dv.value.dataType === DataType.Null)).toBe(true)
@@ -198,7 +197,7 @@ describe('address space and values', () => {
 
     clock.advance(1_000)
     a.set('Ventilation/RespiratoryRate', 24) // measured while off: not seen until it answers
-    a.powered = true
+    a.setPowered(true)
     await vi.waitFor(async () => expect((await read(session, rr)).statusCode.value).toBe(StatusCodes.Good.value), { timeout: 5_000 })
     expect((await read(session, rr)).value.value).toBe(24)
     await vi.waitFor(() => expect(seen.at(-1)?.value.value).toBe(24), { timeout: 5_000 })

@@ -6,7 +6,6 @@ export { LlrpReaderServer, MAX_QUEUED_FRAMES } from './server.js'
 export type { GarbageKind } from './messages.js'
 export {
   DEFAULT_ANTENNAS,
-  DEFAULT_FAULT_POLL_MS,
   DEFAULT_MISS_RATE,
   DEFAULT_ROUND_MS,
   LlrpSimError,

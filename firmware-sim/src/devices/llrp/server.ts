@@ -4,7 +4,6 @@
  * reader shows them: power off drops the connection, refuses connects and forgets every ROSpec.
  */
 import net from 'node:net'
-import type { TimerHandle } from '../../clock.js'
 import type { SimComponent } from '../../hospital/component.js'
 import type { Rng } from '../../rng.js'
 import type { Endpoint, NetworkState, SimServer } from '../types.js'
@@ -14,7 +13,6 @@ import { connectionAttemptEvent, garbageFrame, readerEvent, type GarbageKind } f
 import { LlrpReaderCore } from './reader.js'
 import {
   DEFAULT_ANTENNAS,
-  DEFAULT_FAULT_POLL_MS,
   DEFAULT_MISS_RATE,
   LlrpSimError,
   type LlrpLogger,
@@ -36,7 +34,6 @@ export class LlrpReaderServer implements SimServer {
   private readonly rng: Rng
   private readonly logger: LlrpLogger | undefined
   private readonly core: LlrpReaderCore
-  private readonly faultPollMs: number
   private listener: net.Server | undefined
   private socket: net.Socket | undefined
   private queue: Buffer[] = []
@@ -45,7 +42,7 @@ export class LlrpReaderServer implements SimServer {
   private network: NetworkState = 'up'
   private wasPowered = true
   private running = false
-  private poll: TimerHandle | undefined
+  private unsubscribe: (() => void) | undefined
   /** Fault changes are applied one at a time, in order. */
   private chain: Promise<void> = Promise.resolve()
 
@@ -61,7 +58,6 @@ export class LlrpReaderServer implements SimServer {
     this.component = init.component
     this.rng = init.rng
     this.logger = init.logger
-    this.faultPollMs = init.faultPollMs ?? DEFAULT_FAULT_POLL_MS
     this.core = new LlrpReaderCore({
       clock: init.clock,
       component: init.component,
@@ -86,15 +82,17 @@ export class LlrpReaderServer implements SimServer {
     return this.core.roSpecs()
   }
 
-  /** Listens (unless powered off or refused) and starts checking the component's fault flags. */
+  /** Listens (unless powered off or refused) and follows the component's fault flags as they change. */
   async start(): Promise<void> {
     if (this.running) return
     this.running = true
-    this.poll = this.init.clock.setInterval(() => void this.sync(), this.faultPollMs)
+    // Power and reachability faults arrive as events: no polling timer, whatever the clock's speed.
+    this.unsubscribe = this.component.onStateChange(() => void this.sync())
     await this.sync()
     if (this.listener === undefined && this.component.answers() && this.network === 'up') {
       this.running = false
-      this.poll.cancel()
+      this.unsubscribe()
+      this.unsubscribe = undefined
       throw new LlrpSimError('RHN_SIM_LLRP_NOT_STARTED', `LLRP reader ${this.endpoint.id} could not listen on ${this.endpoint.host}:${this.endpoint.port}`)
     }
   }
@@ -103,8 +101,8 @@ export class LlrpReaderServer implements SimServer {
   async stop(): Promise<void> {
     if (!this.running) return
     this.running = false
-    this.poll?.cancel()
-    this.poll = undefined
+    this.unsubscribe?.()
+    this.unsubscribe = undefined
     await this.chain
     this.core.reset()
     const s = this.socket
@@ -126,8 +124,8 @@ export class LlrpReaderServer implements SimServer {
   }
 
   /**
-   * Applies the component's fault flags (power, reachability) and the network state now. The reader
-   * also checks them every `faultPollMs` virtual ms; call this after changing a flag to see it at once.
+   * Applies the component's fault flags (power, reachability) and the network state now. Changes made
+   * through `setPowered`/`setReachability` apply by themselves; call this after setting the fields directly.
    */
   sync(): Promise<void> {
     this.chain = this.chain.then(() => this.apply()).catch((err: unknown) => this.logger?.warn({ reader: this.endpoint.id, err: String(err) }, 'llrp fault sync failed'))

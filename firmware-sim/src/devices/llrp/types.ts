@@ -49,8 +49,6 @@ export interface LlrpReaderInit {
    * else {@link DEFAULT_ROUND_MS}.
    */
   reportIntervalMs?: number
-  /** Virtual ms between checks of the component's power and reachability flags; default {@link DEFAULT_FAULT_POLL_MS}. */
-  faultPollMs?: number
   logger?: LlrpLogger
 }
 
@@ -60,8 +58,6 @@ export const DEFAULT_ANTENNAS = 4
 export const DEFAULT_MISS_RATE = 0.02
 /** 1 s inventory rounds (virtual ms): what cabinet readers commonly report at. */
 export const DEFAULT_ROUND_MS = 1000
-/** Fault flags are checked every 100 virtual ms: a power cut shows within a tenth of a second. */
-export const DEFAULT_FAULT_POLL_MS = 100
 
 /** Error codes of the LLRP reader simulator. */
 export type LlrpSimErrorCode = 'RHN_SIM_LLRP_BAD_INIT' | 'RHN_SIM_LLRP_NOT_STARTED'

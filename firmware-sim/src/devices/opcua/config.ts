@@ -34,16 +34,7 @@ export interface OpcuaVentilatorServerInit {
   security: OpcuaSecurityInit
   clock: Clock
   logger?: Logger
-  /**
-   * How often the server samples each device's `powered`/`reachability` flags, real ms.
-   * SimComponent has no event for them (plain fields), so the gateway polls, as a real one polls
-   * its field bus. 100 ms keeps the delay below one breath at speed 10 and costs ~µs per device.
-   */
-  faultPollMs?: number
 }
-
-/** Default of {@link OpcuaVentilatorServerInit.faultPollMs}, real ms. */
-export const DEFAULT_FAULT_POLL_MS = 100
 
 /** Error codes of the OPC UA ventilator server (RHN_SIM_OPCUA_…). */
 export type OpcuaSimErrorCode =
@@ -93,7 +84,6 @@ export function validateInit(init: OpcuaVentilatorServerInit): void {
   if (security.modes.some((m) => m !== 'None') && !security.policies.includes('Basic256Sha256')) fail('security.policies', 'modes Sign/SignAndEncrypt require policy Basic256Sha256')
   if (security.pkiDir === '') fail('security.pkiDir', 'must name a folder')
   if ((security.username === undefined) !== (security.password === undefined)) fail('security.password', 'username and password go together')
-  if (init.faultPollMs !== undefined && !(init.faultPollMs > 0)) fail('faultPollMs', `must be > 0 ms, got ${init.faultPollMs}`)
   const seen = new Set<string>()
   components.forEach((c, i) => {
     if (c.kind !== 'ventilator') fail(`components[${i}]`, `${c.id} is a ${c.kind}, not a ventilator`)

@@ -1,7 +1,6 @@
 // Public surface of the OPC UA ventilator simulator (README.md beside this file).
 export { OpcuaVentilatorServer } from './server.js'
 export {
-  DEFAULT_FAULT_POLL_MS,
   OpcuaSimError,
   type OpcuaSimErrorCode,
   type OpcuaSecurityInit,

@@ -5,7 +5,7 @@ import { VENTILATOR_NAMESPACE_INDEX, VENTILATOR_NAMESPACE_URI } from '@rhn/proto
 import { OPCUACertificateManager, OPCUAServer } from 'node-opcua'
 import type { Logger } from 'pino'
 import type { Endpoint, NetworkState, SimServer } from '../types.js'
-import { DEFAULT_FAULT_POLL_MS, OpcuaSimError, securityOptions, validateInit, type OpcuaVentilatorServerInit } from './config.js'
+import { OpcuaSimError, securityOptions, validateInit, type OpcuaVentilatorServerInit } from './config.js'
 import { VentilatorNode } from './ventilator-node.js'
 
 /**
@@ -33,7 +33,6 @@ export class OpcuaVentilatorServer implements SimServer {
   private readonly log: Logger | undefined
   private server: OPCUAServer | undefined
   private nodes: VentilatorNode[] = []
-  private poll: NodeJS.Timeout | undefined
   private listening = false
   private starting: Promise<void> | undefined
   private stopping: Promise<void> | undefined
@@ -121,18 +120,12 @@ export class OpcuaVentilatorServer implements SimServer {
     this.nodes = this.init.components.map((c) => new VentilatorNode(namespace, objects, c, this.init.clock))
     await server.start()
     this.listening = true
-    const pollMs = this.init.faultPollMs ?? DEFAULT_FAULT_POLL_MS
-    this.poll = setInterval(() => {
-      for (const node of this.nodes) node.syncFaults()
-    }, pollMs)
     this.log?.info({ url: this.endpointUrl, ventilators: this.nodes.length, modes: security.modes }, 'opcua server listening')
   }
 
   private async doStop(): Promise<void> {
     await this.starting?.catch(() => {})
     await this.networkChange
-    if (this.poll !== undefined) clearInterval(this.poll)
-    this.poll = undefined
     for (const node of this.nodes) node.dispose()
     this.nodes = []
     const server = this.server

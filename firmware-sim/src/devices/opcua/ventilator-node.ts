@@ -30,6 +30,7 @@ export class VentilatorNode {
   private readonly cells = new Map<string, Cell>()
   private answering: boolean
   private readonly unsubscribe: () => void
+  private readonly unsubscribeState: () => void
 
   constructor(
     namespace: Namespace,
@@ -69,6 +70,8 @@ export class VentilatorNode {
       }
     }
     this.unsubscribe = this.component.onChange((metric, timed) => this.changed(metric, timed))
+    // Power and reachability faults arrive as events, so Bad status shows without polling.
+    this.unsubscribeState = this.component.onStateChange(() => this.syncFaults())
   }
 
   /** Samples the component's fault flags; on a change every variable turns Bad or back to its value. */
@@ -84,6 +87,7 @@ export class VentilatorNode {
   /** Stops listening to the component (the address space goes with the server). */
   dispose(): void {
     this.unsubscribe()
+    this.unsubscribeState()
   }
 
   private addVariable(namespace: Namespace, parent: UAObject, spec: OpcUaVariable): UAVariable {

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, figures printed (never asserted: these machines are shared and noisy).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TSX=(node --import tsx --conditions=rhn-source)
+
+echo "== micro-benchmarks (vitest bench) =="
+npx --yes pnpm@10.34.0 exec vitest bench --run
+echo
+echo "== firmware-sim: a 1,000-bed hospital in one process =="
+"${TSX[@]}" firmware-sim/bench/scale.ts
