@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseRegistry, parseScenario } from '@rhn/protocols'
+import { parseEdgeConfig, parseRegistry, parseScenario } from '@rhn/protocols'
+import { stringify } from 'yaml'
+import { edgeConfigFor, gatewaysOf } from '../src/edge-config.js'
 import { planSimulation, SimScenarioError } from '../src/plan.js'
 
 const examples = new URL('../../protocols/examples/', import.meta.url)
@@ -55,5 +57,19 @@ describe('simulation plan', () => {
     expect(message).toContain('hospitals: "RXZ" is not in the registry')
     expect(message).toContain('faults[0].device: "rxa-icu-bay-a-vent-99" is not a component')
     expect(message).toContain('deliveries[2].cabinet: "rxb-icu-bay-a-bed-01" is not a PPE cabinet')
+  })
+})
+
+describe('edge agent config for a simulated gateway', () => {
+  const plan = planSimulation(registry, scenario)
+
+  it('reads every device bound to the gateway and nothing else, and validates against the rhn-edge schema', () => {
+    for (const gateway of gatewaysOf(plan)) {
+      const config = parseEdgeConfig(stringify(edgeConfigFor(plan, { gateway, mqttUrl: 'mqtt://127.0.0.1:1883' })))
+      const bound = [...plan.components.values()].filter((c) => c.binding.gateway === gateway).map((c) => c.id).sort()
+      const read = config.devices.flatMap((d) => (d.driver === 'modbus' ? (d.deviceIds ?? [d.id]) : [d.id])).sort()
+      expect(read, gateway).toEqual(bound)
+      expect(config.gateway.edgeNodeId).toBe(gateway)
+    }
   })
 })

@@ -22,6 +22,16 @@ export interface MosquittoInit {
   maxQueuedMessages?: number
   /** QoS 1/2 messages in flight per client; 20 is Mosquitto's default, stated so it is a decision. */
   maxInflightMessages?: number
+  /**
+   * Listen on this port instead of a free one: a test restarts a stopped broker on the port its
+   * clients know (an outage). No retry with another port when it is taken.
+   */
+  port?: number
+  /**
+   * Serve MQTT over TLS with these PEM files (readable by the `mosquitto` user, which the broker
+   * drops to when started as root); `requireCertificate` makes it mutual TLS. `url` is then `mqtts://`.
+   */
+  tls?: { cafile: string; certfile: string; keyfile: string; requireCertificate?: boolean }
   /** Time to wait for the port to accept connections, ms. */
   startTimeoutMs?: number
   /** Time to wait after SIGTERM before SIGKILL, ms. */
@@ -30,7 +40,7 @@ export interface MosquittoInit {
 
 /** A running broker. */
 export interface MosquittoBroker {
-  /** `mqtt://127.0.0.1:PORT` */
+  /** `mqtt://127.0.0.1:PORT` (`mqtts://` with `tls`) */
   url: string
   port: number
   /** Process id of the broker, so a test can prove it is gone after `stop()`. */
@@ -62,12 +72,20 @@ async function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> 
 }
 
 async function startOnce(init: MosquittoInit, dir: string): Promise<MosquittoBroker> {
-  const port = await freePort()
+  const port = init.port ?? (await freePort())
   const config = join(dir, 'mosquitto.conf')
   await writeFile(
     config,
     [
       `listener ${port} 127.0.0.1`,
+      ...(init.tls === undefined
+        ? []
+        : [
+            `cafile ${init.tls.cafile}`,
+            `certfile ${init.tls.certfile}`,
+            `keyfile ${init.tls.keyfile}`,
+            `require_certificate ${init.tls.requireCertificate === true}`,
+          ]),
       'allow_anonymous true',
       'persistence false',
       `max_queued_messages ${init.maxQueuedMessages ?? 10_000}`,
@@ -95,17 +113,19 @@ async function startOnce(init: MosquittoInit, dir: string): Promise<MosquittoBro
     throw err
   }
   const stopTimeoutMs = init.stopTimeoutMs ?? 5_000
-  return { url: `mqtt://127.0.0.1:${port}`, port, pid: child.pid ?? -1, stop: () => stopChild(child, stopTimeoutMs) }
+  const scheme = init.tls === undefined ? 'mqtt' : 'mqtts'
+  return { url: `${scheme}://127.0.0.1:${port}`, port, pid: child.pid ?? -1, stop: () => stopChild(child, stopTimeoutMs) }
 }
 
 /**
  * Starts Mosquitto on a free 127.0.0.1 port and resolves once the port accepts connections.
- * Retries with another port when the chosen one was taken in between (up to 3 attempts).
+ * Retries with another port when the chosen one was taken in between (up to 3 attempts), unless
+ * `init.port` fixes it (one attempt: a restart after `stop()` keeps the port its clients know).
  */
 export async function startMosquitto(init: MosquittoInit = {}): Promise<MosquittoBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'rhn-mosquitto-'))
   let lastError: unknown
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < (init.port === undefined ? 3 : 1); attempt++) {
     try {
       const broker = await startOnce(init, dir)
       return {

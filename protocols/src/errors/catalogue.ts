@@ -44,8 +44,10 @@ export const edgeErrors = {
   RHN_EDGE_DEVICE_UNREACHABLE: 'A device did not answer within its timeout; the agent backs off and retries.',
   RHN_EDGE_DEVICE_PROTOCOL: 'A device answered with an exception, a short frame or a malformed message.',
   RHN_EDGE_OUTBOX_FULL: 'The outbox reached its byte limit; the configured policy dropped readings (counted).',
+  RHN_EDGE_OUTBOX_CLOSED: 'A reading was appended after the outbox was closed (the agent is shutting down).',
   RHN_EDGE_OUTBOX_CORRUPT: 'An outbox segment failed its checksum; the torn tail was truncated.',
   RHN_EDGE_BROKER: 'The MQTT broker refused the connection or is unreachable.',
+  RHN_EDGE_FILE_UNREADABLE: 'A file the config names (password, key, TLS certificate) cannot be read; the message names the key and the path.',
 } as const satisfies ErrorCatalogue
 
 /** `@rhn/aggregator`: `rhn-aggregator`. */
