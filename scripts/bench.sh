@@ -9,3 +9,6 @@ npx --yes pnpm@10.34.0 exec vitest bench --run
 echo
 echo "== firmware-sim: a 1,000-bed hospital in one process =="
 "${TSX[@]}" firmware-sim/bench/scale.ts
+echo
+echo "== aggregator: store ingest (InfluxDB through the store vs raw 5,000-line batches; SQLite) =="
+"${TSX[@]}" aggregator/bench/store-ingest.ts

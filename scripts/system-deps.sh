@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing (real servers on loopback,
-# never mocks): Mosquitto (MQTT broker) and InfluxDB 1.x. Idempotent; quiet when all is present.
+# never mocks): Mosquitto (MQTT broker), InfluxDB 1.x, and Chromium for the aggregator's page tests. Idempotent; quiet when all is present.
 set -euo pipefail
 
 declare -A need=(
@@ -8,6 +8,8 @@ declare -A need=(
   [mosquitto-clients]=/usr/bin/mosquitto_sub
   [influxdb]=/usr/bin/influxd
   [influxdb-client]=/usr/bin/influx
+  [victoria-metrics]=/usr/bin/victoria-metrics
+  [chromium]=/usr/bin/chromium
 )
 missing=()
 for pkg in "${!need[@]}"; do
