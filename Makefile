@@ -9,12 +9,13 @@ PNPM := npx --yes pnpm@$(PNPM_VERSION)
 # better-sqlite3 compiles from source here; node-gyp must use the local Node headers (STACK.md).
 export npm_config_nodedir ?= /usr
 
-.PHONY: help install system-deps build typecheck lint unit test demo bench clean
+.PHONY: help install system-deps build typecheck lint unit test demo bench soak clean
 
 help:
 	@echo "make demo   install, build and run the system on embedded defaults"
 	@echo "make test   install (incl. Debian packages), type-check, lint and run every test"
 	@echo "make bench  run the benchmarks and print their figures"
+	@echo "make soak   run the fault scenarios at full length (30 s outages)"
 
 install: node_modules/.modules.yaml
 node_modules/.modules.yaml: pnpm-lock.yaml package.json */package.json
@@ -46,3 +47,8 @@ bench: install system-deps build
 
 clean:
 	rm -rf node_modules */node_modules */dist
+
+# The fault scenarios at the length the issues name (30 s broker and InfluxDB outages); `make test`
+# runs the same tests with shorter outages that prove the same thing.
+soak: install system-deps build
+	RHN_SOAK=1 $(PNPM) exec vitest run test/e2e aggregator/test/store-influxdb.test.ts aggregator/test/aggregator-faults.test.ts

@@ -12,3 +12,6 @@ echo "== firmware-sim: a 1,000-bed hospital in one process =="
 echo
 echo "== aggregator: store ingest (InfluxDB through the store vs raw 5,000-line batches; SQLite) =="
 "${TSX[@]}" aggregator/bench/store-ingest.ts
+echo
+echo "== edge-agent: throughput, latency and replay against the simulator and Mosquitto =="
+"${TSX[@]}" edge-agent/bench/throughput.ts

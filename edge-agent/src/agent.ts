@@ -1,4 +1,4 @@
-import type { EdgeConfig, EdgeDeviceConfig } from '@rhn/protocols'
+import { type EdgeConfig, type EdgeDeviceConfig, getMetric, isKnownMetric } from '@rhn/protocols'
 import type { Logger } from 'pino'
 import { DRIVER_PLUGINS } from './drivers/plugins.js'
 import type { Driver, DriverComponents, DriverFactory } from './drivers/types.js'
@@ -7,7 +7,7 @@ import { HealthServer } from './health/server.js'
 import { AgentMetrics } from './metrics.js'
 import { DiskOutbox } from './outbox/index.js'
 import { TrackedOutbox } from './outbox-tracking.js'
-import type { DeviceDescriptor, Reading } from './reading.js'
+import type { DeviceDescriptor, MetricDescriptor, Reading } from './reading.js'
 import { deadbandOverride, ReportByException } from './rbe/index.js'
 import { SparkplugEdgeNode } from './sparkplug/index.js'
 
@@ -34,6 +34,7 @@ export class EdgeAgent {
   private readonly drivers: Driver[] = []
   private readonly lastValues = new Map<string, Reading>()
   private readonly knownMetrics = new Map<string, Set<string>>()
+  private readonly learned = new Map<string, Map<string, MetricDescriptor>>()
   private rbe!: ReportByException
   private outbox!: TrackedOutbox
   private node!: SparkplugEdgeNode
@@ -105,6 +106,7 @@ export class EdgeAgent {
       replayRateMsgsPerS: config.outbox.replayRateMsgsPerS,
       outbox: this.outbox,
       devices: () => this.devices(),
+      declareMetric: (device, metric) => this.learn({ device, metric }),
       lastValue: (device, metric) => this.lastValues.get(`${device}\u0000${metric}`),
       logger: logger.child({ component: 'sparkplug' }),
       now: this.now,
@@ -130,9 +132,18 @@ export class EdgeAgent {
     await this.health?.stop()
   }
 
-  /** Every device of every driver, for births. */
+  /**
+   * Every device of every driver, for births, plus metrics a device reported that its driver had not
+   * declared yet (e.g. a GTIN a cabinet saw first): those come from the catalogue, so the DBIRTH
+   * announces them before their first DDATA.
+   */
   devices(): DeviceDescriptor[] {
-    return this.drivers.flatMap((d) => d.devices())
+    return this.drivers.flatMap((d) => d.devices()).map((d) => {
+      const extra = this.learned.get(d.id)
+      if (extra === undefined) return d
+      const names = new Set(d.metrics.map((m) => m.name))
+      return { ...d, metrics: [...d.metrics, ...[...extra.values()].filter((m) => !names.has(m.name))] }
+    })
   }
 
   /** Each driver's devices, the broker and the outbox, for `/healthz`. */
@@ -162,13 +173,29 @@ export class EdgeAgent {
       this.lastValues.set(`${r.device}\u0000${r.metric}`, r)
       const known = this.knownMetrics.get(r.device)
       if (known !== undefined && !known.has(r.metric)) {
-        // A new metric (e.g. a GTIN the cabinet had not seen): re-birth the device before its data.
-        const d = this.devices().find((x) => x.id === r.device)
-        if (d !== undefined) this.knownMetrics.set(d.id, new Set(d.metrics.map((m) => m.name)))
+        // A new metric (e.g. a GTIN the cabinet had not seen): declare it and re-birth the device before its data.
+        this.learn(r)
+        known.add(r.metric)
         this.node.deviceRebirth(r.device)
       }
     }
     this.append(this.rbe.filter(readings))
+  }
+
+  /** Declares a catalogue metric for a device that its driver has not announced; false for unknown names. */
+  private learn(r: { device: string; metric: string }): boolean {
+    if (!isKnownMetric(r.metric)) return false
+    const def = getMetric(r.metric)
+    const metrics = this.learned.get(r.device) ?? new Map<string, MetricDescriptor>()
+    metrics.set(r.metric, {
+      name: r.metric,
+      datatype: def.datatype,
+      ...(def.unit === undefined ? {} : { unit: def.unit }),
+      ...(def.mdc === undefined ? {} : { mdcCode: def.mdc.code, mdcRefId: def.mdc.refId }),
+    })
+    this.learned.set(r.device, metrics)
+    this.knownMetrics.get(r.device)?.add(r.metric)
+    return true
   }
 
   /** Queues readings for the outbox; appends once per tick so concurrent drivers share one write and fsync. */
@@ -186,7 +213,9 @@ export class EdgeAgent {
     if (batch.length === 0) return
     this.pending = []
     try {
-      await this.outbox.append(batch)
+      const id = await this.outbox.append(batch)
+      this.metrics.queued.inc({}, batch.length)
+      this.init.logger.debug({ batch: id, readings: batch.length }, 'queued')
       this.node.notify()
     } catch (err) {
       this.appendFailures++

@@ -4,6 +4,7 @@ import { Counter, ExternalHistogram, Gauge, MetricsRegistry, ObservedCounter } f
 /** The agent's Prometheus metrics (names end in their unit, lodestar style). */
 export class AgentMetrics {
   readonly readings = new Counter('rhn_edge_readings_total', 'Readings the drivers produced.')
+  readonly queued = new Counter('rhn_edge_queued_readings_total', 'Readings accepted into the outbox (on disk) after report by exception.')
   readonly driverErrors = new Counter('rhn_edge_driver_errors_total', 'Driver errors by device and kind (exception, short-frame, timeout, garbage-frame, hl7-rejected, …).')
   readonly deviceOnline = new Map<string, boolean>()
   private registry: MetricsRegistry | undefined
@@ -29,6 +30,7 @@ export class AgentMetrics {
     gauge('rhn_edge_outbox_pending_readings', 'Readings in the outbox not yet acknowledged by the broker.', () => outbox()?.pendingReadings ?? 0)
     gauge('rhn_edge_outbox_dropped_readings_total', 'Readings dropped by the full-outbox policy.', () => outbox()?.droppedReadings ?? 0)
     gauge('rhn_edge_outbox_truncated_records_total', 'Torn or corrupt outbox records truncated at start.', () => outbox()?.truncatedRecords ?? 0)
+    r.register(this.queued)
     r.register(this.driverErrors)
     gauge('rhn_edge_mqtt_reconnects_total', 'MQTT sessions established after the first.', () => node()?.reconnects ?? 0)
     gauge('rhn_edge_mqtt_connected', '1 while connected to the broker.', () => node()?.connected ?? 0)

@@ -1,6 +1,5 @@
 import type { EdgeConfigInput } from '@rhn/protocols'
 import type { Endpoint } from './devices/types.js'
-import type { SimulationPlan } from './plan.js'
 
 /** Options for {@link edgeConfigFor}. */
 export interface EdgeConfigInit {
@@ -21,7 +20,13 @@ export interface EdgeConfigInit {
  * team would write for the real devices, generated from the simulation plan so demos and end-to-end
  * tests need no hand-written configs. The ADT listener is the scenario's HL7 target for the hospital.
  */
-export function edgeConfigFor(plan: SimulationPlan, init: EdgeConfigInit): EdgeConfigInput {
+/** The parts of a plan the config needs: endpoints (with bound ports once started) and component bindings. */
+export interface EdgeConfigSource {
+  endpoints: readonly Endpoint[]
+  components: ReadonlyMap<string, { binding: { gateway: string }; hospitalId: string; unitId: string }>
+}
+
+export function edgeConfigFor(plan: EdgeConfigSource, init: EdgeConfigInit): EdgeConfigInput {
   const mine = (id: string): boolean => plan.components.get(id)?.binding.gateway === init.gateway
   const hospitalId = [...plan.components.values()].find((c) => c.binding.gateway === init.gateway)?.hospitalId
   if (hospitalId === undefined) throw new Error(`no simulated component is bound to gateway "${init.gateway}"`)
@@ -74,6 +79,6 @@ export function edgeConfigFor(plan: SimulationPlan, init: EdgeConfigInit): EdgeC
 }
 
 /** Every gateway the simulated hospitals' components are bound to, in registry order. */
-export function gatewaysOf(plan: SimulationPlan): string[] {
+export function gatewaysOf(plan: EdgeConfigSource): string[] {
   return [...new Set([...plan.components.values()].map((c) => c.binding.gateway))]
 }

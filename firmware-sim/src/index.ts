@@ -5,7 +5,7 @@
 export { Simulation, type SimulationInit } from './simulation.js'
 export { planSimulation, SimScenarioError, type SimulationPlan, type PlanInit } from './plan.js'
 export { formatEndpointTable } from './table.js'
-export { edgeConfigFor, gatewaysOf, type EdgeConfigInit } from './edge-config.js'
+export { edgeConfigFor, gatewaysOf, type EdgeConfigInit, type EdgeConfigSource } from './edge-config.js'
 export { scheduleFaults, describeFault, type FaultEvent, type FaultTargets } from './faults.js'
 export { type Clock, type TimerHandle, RealtimeClock, ManualClock } from './clock.js'
 export { createRng, type Rng } from './rng.js'

@@ -46,6 +46,7 @@ export class Simulation {
   private readonly planned: Endpoint[]
   private readonly faultListeners = new Set<(e: FaultEvent) => void>()
   private cancelFaults: (() => void) | undefined
+  private readonly extraClocks: Clock[] = []
   private state: 'new' | 'started' | 'stopped' = 'new'
 
   constructor(private readonly init: SimulationInit) {
@@ -112,6 +113,14 @@ export class Simulation {
     for (const model of this.models.values()) model.stop()
     await Promise.allSettled(this.servers.map((s) => s.stop()))
     this.clock.close()
+    for (const c of this.extraClocks) c.close()
+  }
+
+  /** A real-time clock (speed 1) at the same virtual "now", for device timing that follows the client's clock. */
+  private realtime(): Clock {
+    const c = new RealtimeClock(this.clock.now(), 1)
+    this.extraClocks.push(c)
+    return c
   }
 
   private component(id: string): SimComponent {
@@ -154,7 +163,10 @@ export class Simulation {
           endpoint,
           component: this.component(id),
           tags: cabinet,
-          clock,
+          // Inventory rounds follow the ROSpec the client installed, in the client's (real) time: at
+          // --speed 60 a 1 s round on the virtual clock would inventory thousands of tags 60 times a
+          // second. A manual clock (tests) keeps driving everything itself.
+          clock: clock instanceof RealtimeClock && clock.speed !== 1 ? this.realtime() : clock,
           rng: createRng(this.seed, `${id}/reader`),
           missRate: scenario.rfid.missRate,
           ...(logger === undefined ? {} : { logger: logger.child({ endpoint: endpoint.id }) }),

@@ -41,11 +41,6 @@ export class SparkplugSubscriber {
     return sub
   }
 
-  /** Unique (device, metric, timestamp) keys received. */
-  uniqueKeys(): Set<string> {
-    return new Set(this.metrics.map((m) => `${m.device}|${m.metric}|${m.timestamp}`))
-  }
-
   async close(): Promise<void> {
     await this.client.endAsync(true)
   }

@@ -245,10 +245,23 @@ export class SparkplugEdgeNode {
   }
 
   #prepare(readings: Parameters<typeof buildDataMessages>[0], historical: boolean): DataMessage[] {
+    // A reading of a metric the DBIRTH did not announce (e.g. replayed after a restart, before the
+    // driver saw that GTIN again): let the agent declare it, then re-birth the device first.
+    let grown: Set<string> | undefined
+    let asked: Set<string> | undefined
+    for (const r of readings) {
+      const born = this.#born.get(r.device)
+      if (born === undefined || born.has(r.metric)) continue
+      const key = `${r.device}\u0000${r.metric}`
+      if (asked?.has(key) === true) continue
+      ;(asked ??= new Set()).add(key)
+      if (this.#init.declareMetric?.(r.device, r.metric) === true) (grown ??= new Set()).add(r.device)
+    }
+    for (const id of grown ?? []) this.deviceRebirth(id)
     const built = buildDataMessages(readings, historical, (device) => this.#born.get(device), this.#aliases)
     if (built.skipped > 0) {
       this.#counters.skippedReadings += built.skipped
-      this.#init.logger.debug({ skipped: built.skipped }, 'readings of unborn devices or unknown metrics skipped')
+      this.#init.logger.warn({ skipped: built.skipped, first: built.firstSkip }, 'readings not publishable, skipped (counted)')
     }
     return built.messages
   }

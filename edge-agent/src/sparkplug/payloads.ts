@@ -121,6 +121,8 @@ export interface DataMessage {
 export interface BuiltData {
   messages: DataMessage[]
   skipped: number
+  /** The first skipped reading and why, for the log. */
+  firstSkip?: { device: string; metric: string; reason: string }
 }
 
 /**
@@ -137,10 +139,17 @@ export function buildDataMessages(
 ): BuiltData {
   const byDevice = new Map<string, SparkplugMetric[]>()
   let skipped = 0
+  let firstSkip: BuiltData['firstSkip']
   for (const r of readings) {
-    const desc = metricsOf(r.device)?.get(r.metric)
+    const metrics = metricsOf(r.device)
+    const desc = metrics?.get(r.metric)
     if (desc === undefined || !valueFits(desc.datatype, r.value)) {
       skipped++
+      firstSkip ??= {
+        device: r.device,
+        metric: r.metric,
+        reason: metrics === undefined ? 'device has no DBIRTH in this session' : desc === undefined ? 'metric not in the DBIRTH' : `value ${JSON.stringify(r.value)} does not fit ${desc.datatype}`,
+      }
       continue
     }
     const metric: SparkplugMetric = { alias: aliases.aliasFor(r.metric, r.device), timestamp: r.timestamp, datatype: desc.datatype, value: r.value }
@@ -155,5 +164,5 @@ export function buildDataMessages(
       messages.push({ device, metrics: metrics.slice(i, i + MAX_METRICS_PER_MESSAGE), historical })
     }
   }
-  return { messages, skipped }
+  return { messages, skipped, ...(firstSkip === undefined ? {} : { firstSkip }) }
 }

@@ -43,6 +43,11 @@ export interface SparkplugEdgeNodeInit {
   outbox: Outbox
   /** Every device of the gateway with its metrics (for DBIRTH). */
   devices(): readonly DeviceDescriptor[]
+  /**
+   * Called for a reading whose metric the device's DBIRTH lacks; returns true when `devices()` now
+   * includes it, so the node re-births the device before the data instead of skipping it.
+   */
+  declareMetric?(device: string, metric: string): boolean
   /** The current value of a metric, for BIRTH messages; undefined when unknown (sent as null). */
   lastValue(device: string, metric: string): Reading | undefined
   logger: Logger
