@@ -13,5 +13,8 @@ echo
 echo "== aggregator: store ingest (InfluxDB through the store vs raw 5,000-line batches; SQLite) =="
 "${TSX[@]}" aggregator/bench/store-ingest.ts
 echo
+echo "== aggregator: MQTT ▸ twin ▸ store ingest and /api/stream latency =="
+"${TSX[@]}" aggregator/bench/ingest.ts
+echo
 echo "== edge-agent: throughput, latency and replay against the simulator and Mosquitto =="
 "${TSX[@]}" edge-agent/bench/throughput.ts

@@ -48,6 +48,14 @@ describe('twin state', () => {
     expect(twin.asset(VENT)!.values['Ventilation/PEEP']!.value).toBe(8)
   })
 
+  it('takes a device value timed before a BIRTH that said "not known yet" (the device clock lags the gateway)', () => {
+    const { twin } = makeTwin()
+    twin.apply(birth(VENT, { 'Status/OperatingMode': null }, T0 + 60_000))
+    twin.apply(data(VENT, { 'Status/OperatingMode': 'VC-CMV' }, T0))
+    expect(twin.asset(VENT)!.values['Status/OperatingMode']?.value).toBe('VC-CMV')
+    expect(twin.capacity('unit', 'rxa-icu')!.ventilators.inUse).toBe(1)
+  })
+
   it('shows an unknown device under unassigned with a warning alarm, its points tagged unassigned', () => {
     const warnings: [Record<string, unknown>, string][] = []
     const { twin } = makeTwin({ logger: { warn: (o, m) => warnings.push([o, m]), debug: () => undefined } })

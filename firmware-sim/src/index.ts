@@ -10,6 +10,7 @@ export { scheduleFaults, describeFault, type FaultEvent, type FaultTargets } fro
 export { type Clock, type TimerHandle, RealtimeClock, ManualClock } from './clock.js'
 export { createRng, type Rng } from './rng.js'
 export { freePort } from './ports.js'
+export { routeOpcuaWarnings } from './opcua-warnings.js'
 export type { Endpoint, SimServer, NetworkState } from './devices/types.js'
 export {
   SimComponent,

@@ -59,7 +59,7 @@ export const SCHEMAS = {
     {
       id: str,
       asset: str,
-      source: { type: 'string', enum: ['device', 'threshold', 'offline', 'ppe-reorder', 'bed-exit', 'unassigned'] },
+      source: { type: 'string', enum: ['device', 'threshold', 'offline', 'ppe-reorder', 'bed-exit', 'unassigned', 'system'] },
       key: str,
       priority: { type: 'string', enum: [...ALARM_PRIORITIES] },
       message: str,

@@ -118,7 +118,8 @@ export class Twin implements TwinView {
       if (stored !== undefined) points.add(m.name, stored, m.timestamp)
       let current = asset.values.get(m.name)
       // Per metric the newest timestamp wins: replayed or late values are stored, never made current.
-      if (current !== undefined && m.timestamp < current.timestamp) continue
+      // A null (a BIRTH saying "not known yet") blocks nothing: device clocks may lag the gateway's.
+      if (current !== undefined && current.value !== null && m.timestamp < current.timestamp) continue
       const info = this.metricInfo(m.name)
       const value = stored ?? null
       const unit = asset.units.get(m.name) ?? info.unit

@@ -43,8 +43,8 @@ export type AlarmPriority = 'low' | 'medium' | 'high'
 export interface Alarm {
   id: string
   asset: string
-  /** `device` (from telemetry, e.g. Alarms/HighPressure), `threshold` (config rule), `offline`, `ppe-reorder`, `bed-exit`, `unassigned`. */
-  source: 'device' | 'threshold' | 'offline' | 'ppe-reorder' | 'bed-exit' | 'unassigned'
+  /** `device` (from telemetry, e.g. Alarms/HighPressure), `threshold` (config rule), `offline`, `ppe-reorder`, `bed-exit`, `unassigned`, `system` (the aggregator itself, e.g. a refused registry file). */
+  source: 'device' | 'threshold' | 'offline' | 'ppe-reorder' | 'bed-exit' | 'unassigned' | 'system'
   /** Stable per (asset, condition) so a re-raise is the same alarm; e.g. `rxa-icu-bay-a-vent-01/HighPressure`. */
   key: string
   priority: AlarmPriority

@@ -125,8 +125,8 @@ async function main(argv: string[]): Promise<number> {
   // The device servers (and node-opcua, ~2 s to load) are loaded only for `run`. node-opcua prints
   // its own warnings on stdout at import (e.g. W27 about RSA PKCS#1 v1.5, which only the Basic128Rsa15
   // policy needs and the simulator does not offer): send them to the debug log instead.
-  const { setWarningLogger } = await import('node-opcua')
-  setWarningLogger((...args: unknown[]) => logger.debug({ source: 'node-opcua' }, args.map(String).join(' ')))
+  const { routeOpcuaWarnings } = await import('../opcua-warnings.js')
+  routeOpcuaWarnings((text) => logger.debug({ source: 'node-opcua' }, text))
   const { Simulation } = await import('../simulation.js')
   const sim = new Simulation({
     registry,

@@ -149,6 +149,10 @@ export const hl7MllpDeviceSchema = z
       .record(z.string().min(1), assetId)
       .default({})
       .describe('PV1-3.1 point of care -> registry unit id; unmapped points of care are counted as "unassigned"'),
+    unitDevices: z
+      .boolean()
+      .default(false)
+      .describe('also publish each mapped unit as its own Sparkplug device with that unit\'s counts (default false: the feed device carries the hospital totals; set true only when the registry binds a patient-flow component per unit id)'),
     maxMessageBytes: positiveInt.default(1024 * 1024).describe('largest accepted message, bytes (default 1 MiB; ADT is a few KiB)'),
   })
   .strict()

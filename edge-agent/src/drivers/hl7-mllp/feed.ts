@@ -49,7 +49,7 @@ export class AdtFeed {
     private readonly baseDir: string,
   ) {
     this.census = new Census(cfg.unitMap, c.now())
-    this.unitDevices = [...new Set(Object.values(cfg.unitMap))].sort()
+    this.unitDevices = cfg.unitDevices ? [...new Set(Object.values(cfg.unitMap))].sort() : []
     this.state = { device: cfg.id, online: false, since: c.now() }
     this.listener = new MllpListener({
       device: cfg.id,
@@ -63,7 +63,7 @@ export class AdtFeed {
     })
   }
 
-  /** The feed device and one device per mapped unit, each with every patient-flow metric. */
+  /** The feed device and, with `unitDevices`, one device per mapped unit, each with every patient-flow metric. */
   devices(): DeviceDescriptor[] {
     return [this.cfg.id, ...this.unitDevices].map((id) => ({ id, metrics: FLOW_METRICS }))
   }

@@ -1,0 +1,294 @@
+/**
+ * `Aggregator`: one hospital's twin service (issue 5), wiring the parts together — registry file
+ * (watched), telemetry store, twin rebuilt from the store, Sparkplug host, API server with
+ * `/healthz` and `/metrics`. Host events flow `host ▸ twin.apply ▸ store.write`; the store dedupes
+ * (the same device, metric and timestamp is stored once), so replays and rebirths are harmless.
+ */
+import { resolve } from 'node:path'
+import type { AggregatorConfig, Registry } from '@rhn/protocols'
+import type { FastifyInstance } from 'fastify'
+import { pino, type Logger } from 'pino'
+import { createApiServer } from './api/index.js'
+import { hostMqttInit, loadApiTokens, resolvePath, resolveStorePaths } from './config-files.js'
+import { AggregatorError } from './errors.js'
+import { type AggregatorHealth, healthOf } from './health.js'
+import { type HostEvent, SparkplugHost, type SparkplugHostInit } from './host/index.js'
+import { type AggregatorCounters, aggregatorFamilies, renderFamilies } from './metrics.js'
+import { rebuildTwin } from './rebuild.js'
+import { RegistryWatcher, type RegistryFileStatus, loadRegistry } from './registry-watch.js'
+import { createStore, type TelemetryStore } from './store/index.js'
+import { SystemAlarmView } from './system-alarms.js'
+import { Twin } from './twin/index.js'
+
+/** Priority of the "registry file refused" alarm: the twin still runs on the last good registry, but edits are not taking effect. */
+export const REGISTRY_ALARM_PRIORITY = 'medium'
+
+/** Options of {@link Aggregator}; only `config` is required. */
+export interface AggregatorInit {
+  /** A validated config (`parseAggregatorConfig`). */
+  config: AggregatorConfig
+  /** Folder that relative paths in the config are relative to: the config file's folder (default: the working directory). */
+  baseDir?: string
+  /** pino logger; silent when absent. */
+  logger?: Logger
+  /** Wall clock, ms since 1970. */
+  now?: () => number
+  /** Host tunables for tests (rebirth rate limit, stop timeout, mqtt.js factory, jitter source). */
+  host?: Pick<SparkplugHostInit, 'rebirthIntervalMs' | 'stopTimeoutMs' | 'connect' | 'random'>
+  /** Registry file debounce, ms. */
+  registryDebounceMs?: number
+  /** Twin staleness check period, ms. */
+  staleCheckMs?: number
+  /** SSE heartbeat period, ms. */
+  heartbeatMs?: number
+}
+
+interface Running {
+  registry: Registry
+  store: TelemetryStore
+  twin: Twin
+  view: SystemAlarmView
+  host: SparkplugHost
+  watcher: RegistryWatcher
+  api: FastifyInstance
+  url: string
+  tokenNames: string[]
+}
+
+/** The aggregator of one hospital; see the module comment. Several may run in one process. */
+export class Aggregator {
+  readonly #init: AggregatorInit
+  readonly #log: Logger
+  readonly #now: () => number
+  readonly #counters: AggregatorCounters = { twinUpdates: 0, twinValues: 0, storePoints: 0, ingestErrors: 0 }
+  readonly #parts: Partial<Running> = {}
+  #starting: Promise<void> | undefined
+  /** The start work alone (without the clean-up on failure), which stop waits for. */
+  #run: Promise<void> | undefined
+  #stopping: Promise<void> | undefined
+  #startedAt = 0
+
+  /** Checks the mode; no I/O until {@link start}. */
+  constructor(init: AggregatorInit) {
+    if (init.config.mode === 'region') throw new AggregatorError('RHN_AGG_CONFIG_INVALID', 'mode: region mode is not available yet (issue 7); use mode: hospital')
+    if (init.config.hospitalId === undefined || init.config.mqtt === undefined) throw new AggregatorError('RHN_AGG_CONFIG_INVALID', 'hospital mode requires hospitalId and mqtt')
+    this.#init = init
+    this.#log = init.logger ?? pino({ level: 'silent' })
+    this.#now = init.now ?? Date.now
+  }
+
+  /**
+   * Loads the registry, opens the store, rebuilds the twin from it, starts the host (connecting in the
+   * background: the API answers while the broker is down) and the API. Idempotent; on failure
+   * everything started so far is stopped again and the error is thrown.
+   */
+  start(): Promise<void> {
+    if (this.#stopping !== undefined) return Promise.reject(new AggregatorError('RHN_AGG_CONFIG_INVALID', 'the aggregator was stopped; make a new one'))
+    if (this.#starting === undefined) {
+      const run = this.#start()
+      this.#run = run
+      this.#starting = run.catch(async (err: unknown) => {
+        await this.stop()
+        throw err
+      })
+    }
+    return this.#starting
+  }
+
+  /** Stops the registry watch, the host (offline STATE), the API (open streams too) and the store (flushed). Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop()
+    return this.#stopping
+  }
+
+  /** The page's base URL (`http://host:port/`) once started. */
+  get url(): string | undefined {
+    return this.#parts.url
+  }
+
+  /** Names of the API tokens accepted (never the tokens). */
+  get tokenNames(): string[] {
+    return [...(this.#parts.tokenNames ?? [])]
+  }
+
+  /** The twin as the API serves it (with the aggregator's own alarms). */
+  get twin(): SystemAlarmView | undefined {
+    return this.#parts.view
+  }
+
+  /** The telemetry store, once started. */
+  get store(): TelemetryStore | undefined {
+    return this.#parts.store
+  }
+
+  /** The Sparkplug host, once started. */
+  get host(): SparkplugHost | undefined {
+    return this.#parts.host
+  }
+
+  /** Body of `/healthz`: host, store, edge nodes, registry file, alarms; free of secrets. */
+  health(): AggregatorHealth | { status: 'starting' } {
+    const { host, store, watcher, view, twin } = this.#parts
+    if (host === undefined || store === undefined || watcher === undefined || view === undefined || twin === undefined) return { status: 'starting' }
+    const { config } = this.#init
+    return healthOf({
+      hospital: config.hospitalId!,
+      uptimeS: Math.round((this.#now() - this.#startedAt) / 1000),
+      mqtt: { url: config.mqtt!.url, hostId: config.sparkplug.hostId },
+      host: host.stats(),
+      nodes: host.nodes(),
+      storeName: store.name,
+      store: store.stats(),
+      rollup: twin.tree().rollup,
+      systemAlarms: view.active,
+      registry: watcher.status(),
+    })
+  }
+
+  /** Prometheus text of `/metrics` (the API adds the SSE client gauge). */
+  metrics(): string {
+    const { host, store, watcher, view, twin } = this.#parts
+    if (host === undefined || store === undefined || watcher === undefined || view === undefined || twin === undefined) return ''
+    const nodes = host.nodes()
+    const online = nodes.filter((n) => n.online).length
+    const rollup = twin.tree().rollup
+    return renderFamilies(
+      aggregatorFamilies({
+        host: host.stats(),
+        nodes: { online, offline: nodes.length - online },
+        store: store.stats(),
+        counters: { ...this.#counters },
+        registry: watcher.status(),
+        alarmsActive: rollup.alarms.active + view.active,
+        devices: rollup.devices,
+        rssBytes: process.memoryUsage.rss(),
+      }),
+    )
+  }
+
+  async #start(): Promise<void> {
+    const { config } = this.#init
+    const hospitalId = config.hospitalId!
+    const baseDir = this.#init.baseDir ?? process.cwd()
+    const p = this.#parts
+    this.#startedAt = this.#now()
+    const registryFile = resolve(resolvePath(baseDir, config.registry))
+    const { registry, text } = await loadRegistry(registryFile)
+    const hospital = registry.hospitals.find((h) => h.id === hospitalId)
+    if (hospital === undefined) throw new AggregatorError('RHN_AGG_CONFIG_INVALID', `hospitalId: "${hospitalId}" is not in the registry ${registryFile}`)
+    p.registry = registry
+    const tokens = await loadApiTokens(config.api, baseDir)
+    const mqtt = await hostMqttInit(config.mqtt!, baseDir)
+
+    p.store = createStore(resolveStorePaths(config.store, baseDir), { logger: this.#log.child({ part: 'store' }), now: this.#now })
+    await p.store.init()
+
+    const twin = new Twin({
+      registry,
+      hospitalId,
+      config: { staleAfterIntervals: config.twin.staleAfterIntervals, rules: config.alarms.rules },
+      now: this.#now,
+      logger: this.#log.child({ part: 'twin' }),
+      ...(this.#init.staleCheckMs === undefined ? {} : { staleCheckMs: this.#init.staleCheckMs }),
+    })
+    p.twin = twin
+    p.view = new SystemAlarmView(twin, this.#now)
+    const rebuilt = await rebuildTwin(twin, p.store, registry, hospitalId, this.#now())
+    this.#log.info({ ...rebuilt, store: p.store.name }, 'twin rebuilt from the store')
+    twin.start()
+
+    p.watcher = new RegistryWatcher({
+      file: registryFile,
+      apply: (r) => twin.setRegistry(r),
+      onStatus: (s) => this.#registryStatus(s, hospitalId),
+      logger: this.#log.child({ part: 'registry' }),
+      now: this.#now,
+      ...(this.#init.registryDebounceMs === undefined ? {} : { debounceMs: this.#init.registryDebounceMs }),
+    })
+    p.watcher.start(text)
+
+    const host = new SparkplugHost({
+      hostId: config.sparkplug.hostId,
+      groups: config.sparkplug.groups.length > 0 ? config.sparkplug.groups : [hospitalId],
+      mqtt,
+      reorderTimeoutMs: config.sparkplug.reorderTimeoutMs,
+      logger: this.#log.child({ part: 'host' }),
+      now: this.#now,
+      ...this.#init.host,
+    })
+    p.host = host
+    host.onEvent((e) => this.#ingest(e))
+    // Connects in the background; once online, every gateway of the registry is asked for a rebirth so
+    // the twin gets fresh births instead of waiting for the next data (after a restart the nodes still
+    // think they are in session). After a reconnect the host asks every node it knows by itself.
+    host.start().then(
+      () => {
+        for (const gw of hospital.gateways) host.requestRebirth(hospitalId, gw.id)
+        this.#log.info({ gateways: hospital.gateways.map((g) => g.id) }, 'rebirth requested from every registry gateway')
+      },
+      (err: unknown) => this.#log.debug({ err: String(err) }, 'host stopped before it came online'),
+    )
+
+    p.api = createApiServer({
+      twin: p.view,
+      store: p.store,
+      config: { host: config.api.host, port: config.api.port, tokens },
+      health: () => this.health(),
+      metrics: () => this.metrics(),
+      hospital: { id: hospital.id, name: hospital.name },
+      logger: this.#log.child({ part: 'api' }),
+      now: this.#now,
+      ...(this.#init.heartbeatMs === undefined ? {} : { heartbeatMs: this.#init.heartbeatMs }),
+    })
+    const address = new URL(await p.api.listen())
+    // A wildcard listen address is no place to browse to: show loopback.
+    if (['0.0.0.0', '[::]'].includes(address.hostname)) address.hostname = '127.0.0.1'
+    p.url = `${address.protocol}//${address.host}/`
+    p.tokenNames = tokens.map((t) => `${t.name} (${t.role})`)
+    this.#log.info({ url: p.url, hospital: hospitalId, store: p.store.name, broker: mqtt.url }, 'aggregator started')
+  }
+
+  #ingest(e: HostEvent): void {
+    const { twin, store } = this.#parts
+    if (twin === undefined || store === undefined) return
+    try {
+      this.#counters.twinUpdates += 1
+      if (e.type === 'device-data' || e.type === 'device-birth') this.#counters.twinValues += e.metrics.length
+      const points = twin.apply(e)
+      if (points.length > 0) {
+        this.#counters.storePoints += points.length
+        store.write(points)
+      }
+    } catch (err) {
+      this.#counters.ingestErrors += 1
+      this.#log.error({ event: e.type, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'host event not ingested')
+    }
+  }
+
+  #registryStatus(s: RegistryFileStatus, hospitalId: string): void {
+    const key = `${hospitalId}/registry`
+    if (s.error === undefined) this.#parts.view?.clear(key, this.#now())
+    else this.#parts.view?.raise({ key, asset: hospitalId, priority: REGISTRY_ALARM_PRIORITY, message: `Registry file refused, the last good registry stays in force: ${s.error.message}`, at: s.error.at })
+  }
+
+  async #stop(): Promise<void> {
+    await this.#run?.catch(() => undefined)
+    const p = this.#parts
+    p.watcher?.close()
+    p.twin?.close()
+    const failures: unknown[] = []
+    const attempt = async (what: string, work: (() => Promise<unknown>) | undefined): Promise<void> => {
+      try {
+        await work?.()
+      } catch (err) {
+        failures.push(err)
+        this.#log.warn({ err: String(err) }, `${what} failed at stop`)
+      }
+    }
+    // The host first: no event arrives once the store is closing.
+    await attempt('host stop', p.host === undefined ? undefined : () => p.host!.stop())
+    await attempt('API close', p.api === undefined ? undefined : () => p.api!.close())
+    await attempt('store close', p.store === undefined ? undefined : () => p.store!.close())
+    this.#log.info({ failures: failures.length }, 'aggregator stopped')
+  }
+}
