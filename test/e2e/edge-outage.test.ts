@@ -61,7 +61,7 @@ opcua: { securityModes: [None], securityPolicies: [None] }
     mkdirSync(join(dir, 'agent'), { recursive: true })
     writeFileSync(join(dir, 'agent', 'adt-hmac.key'), randomBytes(32))
     sub = await SparkplugSubscriber.connect(broker.url, 'RXC', HOST_ID)
-    agent = new EdgeAgent({ config, baseDir: dir, logger: pino({ level: process.env.RHN_TEST_LOG ?? 'warn' }) })
+    agent = new EdgeAgent({ config, baseDir: dir, logger: pino({ level: process.env.RHN_TEST_LOG ?? 'error' }) })
     await agent.start()
   }, 90_000)
 
