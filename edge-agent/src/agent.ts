@@ -83,7 +83,7 @@ export class EdgeAgent {
     const byPlugin = new Map<string, EdgeDeviceConfig[]>()
     for (const d of config.devices.filter((x) => x.enabled)) byPlugin.set(d.driver, [...(byPlugin.get(d.driver) ?? []), d])
     for (const [plugin, configs] of byPlugin) {
-      const factory = DRIVER_PLUGINS[plugin as EdgeDeviceConfig['driver']] as DriverFactory
+      const factory = (await DRIVER_PLUGINS[plugin as EdgeDeviceConfig['driver']]()) as DriverFactory
       this.drivers.push(factory(configs, { ...components, logger: logger.child({ driver: plugin }) }, baseDir))
     }
     const password = config.mqtt.password ?? (config.mqtt.passwordFile === undefined ? undefined : await readSecret(baseDir, config.mqtt.passwordFile, 'mqtt.passwordFile'))
