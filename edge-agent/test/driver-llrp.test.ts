@@ -6,10 +6,11 @@ import type { LlrpDeviceConfig } from '@rhn/protocols'
 import { ppeMetricName } from '@rhn/protocols'
 import type { ManualClock } from '@rhn/firmware-sim'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FrameScanner, encodeMessage } from '../src/drivers/llrp/codec.js'
 import { LLRP_ROSPEC_ID, LLRP_ROUND_MS, createLlrpDriver } from '../src/drivers/llrp/index.js'
 import type { Driver } from '../src/drivers/types.js'
 import { type Cabinet, type Captured, LINES, capture, exampleDevices, latest, newClock, startCabinet, waitFor } from './drivers-llrp-hl7-support.js'
+import { llrp } from '@rhn/protocols'
+const { FrameScanner, encodeMessage } = llrp
 
 const ABSENCE_MS = 10_000 // 10 rounds: with a 30 % miss rate an item unseen that long is gone (0.3^10 ≈ 6e-6)
 const [MASK, GOWN, GLOVES] = LINES.map((l) => l.gtin) as [string, string, string]

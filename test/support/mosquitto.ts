@@ -3,11 +3,12 @@
  * own temporary config, for tests. Every broker started here is stopped by `stop()`, which leaves no
  * process and no temp files behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, waitForPort } from './ports.js'
+import { stopChild } from './process.js'
 
 /** Path of the broker binary; Debian's `mosquitto` package installs it here. */
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto'
@@ -47,28 +48,6 @@ export interface MosquittoBroker {
   pid: number
   /** Stops the broker (SIGTERM, then SIGKILL after the timeout) and removes its temp dir. */
   stop(): Promise<void>
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => child.once('exit', () => resolve()))
-}
-
-async function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
-  const done = exited(child)
-  child.kill('SIGTERM')
-  let timer: NodeJS.Timeout | undefined
-  const timedOut = await Promise.race([
-    done.then(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), timeoutMs)
-    }),
-  ])
-  clearTimeout(timer)
-  if (timedOut) {
-    child.kill('SIGKILL')
-    await done
-  }
 }
 
 async function startOnce(init: MosquittoInit, dir: string): Promise<MosquittoBroker> {

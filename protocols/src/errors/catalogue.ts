@@ -21,6 +21,7 @@ export const protocolErrors = {
   RHN_PROTO_CONFIG_INVALID: 'A config file or scenario has problems; each is listed with its key path and line.',
   RHN_PROTO_VALUE_INVALID: 'A value does not fit where it goes: a register value out of its type range, a bad GTIN, a bad OPC UA node id segment.',
   RHN_PROTO_REGISTER_MAP_INVALID: 'A Modbus register map has overlapping or out-of-range registers.',
+  RHN_PROTO_LLRP_FRAMING: 'LLRP bytes could not be framed or decoded (bad version, message length or parameter length).',
 } as const satisfies ErrorCatalogue
 
 /** `@rhn/firmware-sim`: the device simulators. */
@@ -34,7 +35,6 @@ export const simErrors = {
   RHN_SIM_OPCUA_STOPPED: 'The OPC UA ventilator server was started or faulted after stop().',
   RHN_SIM_LLRP_BAD_INIT: 'The LLRP reader was given a bad option (antennas, miss rate, report interval); the message names the key.',
   RHN_SIM_LLRP_NOT_STARTED: 'The LLRP reader could not listen on its port.',
-  RHN_SIM_LLRP_FRAMING: 'An LLRP frame from the client could not be framed or decoded (bad version, length or parameter).',
 } as const satisfies ErrorCatalogue
 
 /** `@rhn/edge-agent`: `rhn-edge`. */

@@ -1,9 +1,10 @@
 /**
- * The messages the driver sends and the few it reads back, on top of {@link ./codec.js}. Section
+ * The messages the driver sends and the few it reads back, on top of the `@rhn/protocols` LLRP codec. Section
  * titles are those of LLRP 1.0.1.
  */
-import { type Frame, LlrpDecodeError, encodeMessage, findParam, parseParams, tlv, u16, u32, u8 } from './codec.js'
-import { Msg, Param } from './constants.js'
+import { llrp } from '@rhn/protocols'
+const { LlrpFramingError, Msg, Param, encodeMessage, findParam, parseParams, tlv, u16, u32, u8 } = llrp
+type Frame = llrp.Frame
 
 /** ROSpecStartTrigger type Immediate: the ROSpec starts as soon as it is enabled ("Reader Operations", ROSpecStartTrigger). */
 const START_IMMEDIATE = 1
@@ -65,7 +66,7 @@ export const closeConnection = (msgId: number): Buffer => encodeMessage(Msg.CLOS
 /** LLRPStatus of a response ("Errors", LLRPStatus): StatusCode and ErrorDescription. */
 export function responseStatus(f: Frame): { code: number; description: string } {
   const status = findParam(parseParams(f.body), Param.LLRPStatus)
-  if (status === undefined || status.value.length < 4) throw new LlrpDecodeError(`message type ${f.type} without LLRPStatus`)
+  if (status === undefined || status.value.length < 4) throw new LlrpFramingError(`message type ${f.type} without LLRPStatus`)
   const len = status.value.readUInt16BE(2)
   return { code: status.value.readUInt16BE(0), description: status.value.subarray(4, 4 + len).toString('utf8') }
 }
@@ -81,10 +82,10 @@ export interface ConnectionEvent {
 /** Reads the connection events of a READER_EVENT_NOTIFICATION ("Reader Event Notification"). */
 export function connectionEvent(f: Frame): ConnectionEvent {
   const data = findParam(parseParams(f.body), Param.ReaderEventNotificationData)
-  if (data === undefined) throw new LlrpDecodeError('READER_EVENT_NOTIFICATION without ReaderEventNotificationData')
+  if (data === undefined) throw new LlrpFramingError('READER_EVENT_NOTIFICATION without ReaderEventNotificationData')
   const subs = parseParams(data.value)
   const attempt = findParam(subs, Param.ConnectionAttemptEvent)
-  if (attempt !== undefined && attempt.value.length < 2) throw new LlrpDecodeError('ConnectionAttemptEvent too short')
+  if (attempt !== undefined && attempt.value.length < 2) throw new LlrpFramingError('ConnectionAttemptEvent too short')
   return { attempt: attempt?.value.readUInt16BE(0), closing: findParam(subs, Param.ConnectionCloseEvent) !== undefined }
 }
 
@@ -109,7 +110,7 @@ export function tagReports(f: Frame): TagSeen[] {
     let epcHex: string
     if (epc96 !== undefined) epcHex = epc96.value.toString('hex')
     else if (epcData !== undefined && epcData.value.length >= 2) epcHex = epcData.value.subarray(2, 2 + Math.ceil(epcData.value.readUInt16BE(0) / 8)).toString('hex')
-    else throw new LlrpDecodeError('TagReportData without an EPC')
+    else throw new LlrpFramingError('TagReportData without an EPC')
     const antenna = findParam(subs, Param.AntennaID)
     const rssi = findParam(subs, Param.PeakRSSI)
     tags.push({ epcHex, antenna: antenna?.value.readUInt16BE(0) ?? 0, ...(rssi === undefined ? {} : { peakRssi: rssi.value.readInt8(0) }) })

@@ -5,9 +5,11 @@
  */
 import net from 'node:net'
 import { EdgeError } from '../../errors.js'
-import { type Frame, FrameScanner, LlrpDecodeError } from './codec.js'
-import { CONNECTION_ATTEMPT_SUCCESS, LLRP_VERSION, Msg, STATUS_SUCCESS } from './constants.js'
+import { MAX_FRAME_BYTES } from './constants.js'
 import * as m from './messages.js'
+import { llrp } from '@rhn/protocols'
+const { ConnectionAttempt, FrameScanner, LlrpFramingError, Msg, Status, checkVersion } = llrp
+type Frame = llrp.Frame
 
 /** What a session needs. */
 export interface LlrpSessionInit {
@@ -41,7 +43,7 @@ interface Pending {
 /** A live connection; `open()` resolves once the ROSpec is installed and enabled. */
 export class LlrpSession {
   private readonly socket: net.Socket
-  private readonly scanner = new FrameScanner()
+  private readonly scanner = new FrameScanner({ maxFrameBytes: MAX_FRAME_BYTES })
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private closed = false
@@ -63,7 +65,7 @@ export class LlrpSession {
     this.socket.connect({ host, port })
     this.feedWatchdog(timeoutMs)
     const event = m.connectionEvent(await this.within(hello, 'ConnectionAttemptEvent'))
-    if (event.attempt !== CONNECTION_ATTEMPT_SUCCESS) {
+    if (event.attempt !== ConnectionAttempt.Success) {
       // "Reader Event Notification": a non-zero status means another client holds the reader.
       throw new EdgeError('RHN_EDGE_DEVICE_UNREACHABLE', `reader refused the connection (ConnectionAttemptEvent status ${String(event.attempt)})`)
     }
@@ -88,7 +90,7 @@ export class LlrpSession {
     const answer = new Promise<Frame>((resolve, reject) => this.pending.set(id, { type: RESPONSE_OF[type]!, resolve, reject }))
     this.socket.write(bytes)
     const status = m.responseStatus(await this.within(answer, `response to message type ${type}`))
-    if (status.code !== STATUS_SUCCESS) {
+    if (status.code !== Status.Success) {
       throw new EdgeError('RHN_EDGE_DEVICE_PROTOCOL', `reader refused message type ${type}: status ${status.code} ${status.description}`)
     }
   }
@@ -108,14 +110,14 @@ export class LlrpSession {
     try {
       for (const f of this.scanner.push(chunk)) this.dispatch(f)
     } catch (err) {
-      const garbage = err instanceof LlrpDecodeError
+      const garbage = err instanceof LlrpFramingError
       this.end(garbage ? `garbage from the reader: ${err.message}` : `report handling failed: ${String(err)}`, garbage)
     }
   }
 
   private dispatch(f: Frame): void {
     if (this.closed) return
-    if (f.version !== LLRP_VERSION) throw new LlrpDecodeError(`LLRP version ${f.version} in message type ${f.type}`)
+    checkVersion(f)
     const waiting = this.pending.get(f.id)
     if (waiting !== undefined && (f.type === waiting.type || f.type === Msg.ERROR_MESSAGE)) {
       this.pending.delete(f.id)

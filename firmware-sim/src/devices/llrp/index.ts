@@ -16,4 +16,6 @@ export {
   type TagSource,
 } from './types.js'
 export { RSSI_MAX_DBM, RSSI_MIN_DBM } from './inventory.js'
-export { LLRP_IANA_PORT } from './constants.js'
+import { llrp } from '@rhn/protocols'
+/** The IANA-registered LLRP port (5084). */
+export const LLRP_IANA_PORT = llrp.LLRP_IANA_PORT

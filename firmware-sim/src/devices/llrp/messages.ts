@@ -1,11 +1,12 @@
 /**
- * The messages the simulated reader sends, encoded with {@link ./codec.js}. Responses carry the
+ * The messages the simulated reader sends, encoded with the `@rhn/protocols` LLRP codec. Responses carry the
  * request's message id ("Binary Encoding", message header: the reader answers with the same ID).
  */
-import { encodeMessage, s16, tlv, tv, u16, u32, u64, u8, u8v, utf8v } from './codec.js'
-import { HEADER_BYTES, Msg, Param, SIM_MANUFACTURER, Status } from './constants.js'
+import { SIM_MANUFACTURER } from './constants.js'
 import type { TagRead } from './inventory.js'
 import type { ContentSelector } from './rospec.js'
+import { llrp } from '@rhn/protocols'
+const { HEADER_BYTES, Msg, Param, Status, encodeMessage, s16, tlv, tv, u16, u32, u64, u8, u8v, utf8v } = llrp
 
 /** LLRPStatus parameter ("Errors", LLRPStatus). */
 export const llrpStatus = (code: number, description: string): Buffer => tlv(Param.LLRPStatus, u16(code), utf8v(description))

@@ -6,13 +6,14 @@
 import type { Clock, TimerHandle } from '../../clock.js'
 import type { SimComponent } from '../../hospital/component.js'
 import type { Rng } from '../../rng.js'
-import { encodeMessage, LlrpFramingError, type Frame, tlv, u8, u8v } from './codec.js'
-import { ConnectionAttempt, LLRP_VERSION, Msg, Param, RoSpecState, Status } from './constants.js'
 import { inventoryRound, isEpc96Hex, type TagRead } from './inventory.js'
 import * as m from './messages.js'
 import { RoSpecRun, type RunHost } from './rospec-run.js'
 import { DEFAULT_REPORT_SPEC, LlrpStatusError, parseRoSpec, parseSetReaderConfig, type ReportSpec, type RoSpec } from './rospec.js'
 import { DEFAULT_ROUND_MS, type LlrpLogger, type TagSource } from './types.js'
+import { llrp } from '@rhn/protocols'
+const { ConnectionAttempt, LLRP_VERSION, LlrpFramingError, Msg, Param, RoSpecState, Status, encodeMessage, tlv, u8, u8v } = llrp
+type Frame = llrp.Frame
 
 /** Most ROSpecs a client may install (advertised in LLRPCapabilities.MaxNumROSpecs). */
 export const MAX_ROSPECS = 8

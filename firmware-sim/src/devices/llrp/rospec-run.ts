@@ -3,9 +3,10 @@
  * ("Reader Operations", ROSpec state machine), with its inventory rounds and the reports they produce.
  */
 import type { Clock, TimerHandle } from '../../clock.js'
-import { ReportTrigger, RoSpecState } from './constants.js'
 import { mergeReads, type TagRead } from './inventory.js'
 import type { ReportSpec, RoSpec } from './rospec.js'
+import { llrp } from '@rhn/protocols'
+const { ReportTrigger, RoSpecState } = llrp
 
 /** What a running ROSpec needs from its reader. */
 export interface RunHost {

@@ -3,8 +3,9 @@
  * (SET_READER_CONFIG). Only what the simulated reader acts on is kept; the rest is skipped, as a
  * reader ignores settings it has no hardware for.
  */
-import { findParam, parseParams, type LlrpParam } from './codec.js'
-import { Param, ReportTrigger, RoSpecState, Status } from './constants.js'
+import { llrp } from '@rhn/protocols'
+const { Param, ReportTrigger, RoSpecState, Status, findParam, parseParams } = llrp
+type LlrpParam = llrp.LlrpParam
 
 /** Which optional fields each TagReportData carries ("Reports", TagReportContentSelector). */
 export interface ContentSelector {

@@ -7,8 +7,7 @@ import net from 'node:net'
 import type { SimComponent } from '../../hospital/component.js'
 import type { Rng } from '../../rng.js'
 import type { Endpoint, NetworkState, SimServer } from '../types.js'
-import { FrameScanner } from './codec.js'
-import { ConnectionAttempt } from './constants.js'
+import { MAX_INBOUND_FRAME_BYTES } from './constants.js'
 import { connectionAttemptEvent, garbageFrame, readerEvent, type GarbageKind } from './messages.js'
 import { LlrpReaderCore } from './reader.js'
 import {
@@ -18,6 +17,8 @@ import {
   type LlrpLogger,
   type LlrpReaderInit,
 } from './types.js'
+import { llrp } from '@rhn/protocols'
+const { ConnectionAttempt, FrameScanner } = llrp
 
 /** Frames queued for a slow client before the reader drops new reports (a real reader's report buffer overflows too). */
 export const MAX_QUEUED_FRAMES = 10_000
@@ -206,7 +207,7 @@ export class LlrpReaderServer implements SimServer {
     this.queue = []
     this.writing = false
     this.endAfterDrain = false
-    const scanner = new FrameScanner()
+    const scanner = new FrameScanner({ maxFrameBytes: MAX_INBOUND_FRAME_BYTES })
     socket.on('data', (chunk: Buffer) => {
       try {
         for (const frame of scanner.push(chunk)) this.core.handle(frame)

@@ -1,11 +1,11 @@
 /**
- * LLRP binary framing: message header, TLV and TV parameters ("Binary Encoding for LLRP" in LLRP 1.0.1).
- * Our own encoder on purpose (see README): the tests decode it with llrpjs, an independent codec.
+ * LLRP binary framing: message header, TLV and TV parameters ("Binary Encoding for LLRP" in LLRP 1.0.1),
+ * shared by the simulated reader (firmware-sim) and the driver (edge-agent). Our own codec, not llrpjs's:
+ * llrpjs 1.0.1 decodes one message per TCP read, and a reader's burst of reports often arrives in one
+ * read; firmware-sim's tests decode what the reader sends with llrpjs, an independent codec.
  */
+import { ProtocolError } from '../errors/protocol-error.js'
 import { HEADER_BYTES, LLRP_VERSION, TLV_HEADER_BYTES, TV_LENGTH } from './constants.js'
-
-/** Largest frame the reader accepts from a client: a ROSpec is a few hundred bytes; this bounds memory. */
-export const MAX_INBOUND_FRAME_BYTES = 1024 * 1024 // 1 MiB
 
 /** A message as it came off the wire. */
 export interface Frame {
@@ -23,9 +23,14 @@ export interface LlrpParam {
   value: Buffer
 }
 
-/** Thrown when bytes cannot be an LLRP message (the stream can no longer be framed). */
-export class LlrpFramingError extends Error {
-  readonly code = 'RHN_SIM_LLRP_FRAMING'
+/**
+ * Bytes that cannot be LLRP: the stream cannot be framed any more, a message has the wrong version,
+ * or a parameter overruns its message. Code `RHN_PROTO_LLRP_FRAMING`.
+ */
+export class LlrpFramingError extends ProtocolError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('RHN_PROTO_LLRP_FRAMING', message, options)
+  }
 }
 
 /** Encodes a message: Rsvd(3)=0 Ver(3)=1 Type(10), Length(32, whole message), ID(32). */
@@ -91,11 +96,30 @@ export function u8v(values: readonly number[]): Buffer {
 }
 
 /**
+ * Default bound on one frame, used when a side does not choose its own: a ROSpec is a few hundred bytes
+ * and a report of ~2,000 tags ~60 KiB; this only bounds memory against a corrupt length field.
+ */
+export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024 // 4 MiB
+
+/** Options of {@link FrameScanner}; every field optional. */
+export interface FrameScannerInit {
+  /** Largest whole message accepted, bytes (header included); default {@link DEFAULT_MAX_FRAME_BYTES}. */
+  maxFrameBytes?: number
+}
+
+/**
  * Splits a TCP byte stream into frames. A TCP read may hold several messages or part of one, so every
- * complete frame is returned, however the bytes were chunked.
+ * complete frame is returned, however the bytes were chunked; the rest is kept for the next push.
+ * The version is not checked here: a reader answers a wrong version with an ERROR_MESSAGE
+ * ("Binary Encoding", message header), a client may use {@link checkVersion}.
  */
 export class FrameScanner {
   private pending: Buffer = Buffer.alloc(0)
+  private readonly maxFrameBytes: number
+
+  constructor(init: FrameScannerInit = {}) {
+    this.maxFrameBytes = init.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES
+  }
 
   /** Adds bytes; returns every complete frame. Throws {@link LlrpFramingError} when the stream cannot be framed. */
   push(chunk: Buffer): Frame[] {
@@ -103,7 +127,7 @@ export class FrameScanner {
     const frames: Frame[] = []
     while (this.pending.length >= HEADER_BYTES) {
       const length = this.pending.readUInt32BE(2)
-      if (length < HEADER_BYTES || length > MAX_INBOUND_FRAME_BYTES) {
+      if (length < HEADER_BYTES || length > this.maxFrameBytes) {
         throw new LlrpFramingError(`invalid LLRP message length ${length}`)
       }
       if (this.pending.length < length) break
@@ -118,6 +142,17 @@ export class FrameScanner {
     }
     return frames
   }
+
+  /** Bytes received but not yet a whole frame. */
+  get buffered(): number {
+    return this.pending.length
+  }
+}
+
+/** Returns `frame` if it is LLRP 1.0.1; throws {@link LlrpFramingError} otherwise. */
+export function checkVersion(frame: Frame): Frame {
+  if (frame.version !== LLRP_VERSION) throw new LlrpFramingError(`LLRP version ${frame.version} in message type ${frame.type}`)
+  return frame
 }
 
 /** Parses a run of parameters (TLV and TV). Throws {@link LlrpFramingError} when a length runs past the buffer. */
