@@ -214,4 +214,13 @@ describe('hl7-mllp driver', () => {
     expectNoIdentifiers(cap, errors)
     await expect(RawMllpClient.connect(port)).rejects.toThrow(/ECONNREFUSED/) // nothing was left listening
   })
+
+  it('uses a binary key byte for byte, even when its last random byte is a line feed', async () => {
+    const key = Buffer.concat([randomBytes(31), Buffer.of(0x0a)])
+    writeFileSync(path.join(dir, 'secrets', 'lf.key'), key)
+    const cap = capture()
+    const driver = createHl7MllpDriver([{ ...example, hmacKeyFile: './secrets/lf.key', listen: { host: '127.0.0.1', port: 0 } }], cap.components, dir)
+    await driver.start()
+    await driver.stop()
+  })
 })

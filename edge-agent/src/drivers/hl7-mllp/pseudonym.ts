@@ -33,7 +33,9 @@ export class Pseudonymiser {
   }
 
   /**
-   * Reads the key file (relative paths against `baseDir`): its bytes, trailing line breaks removed.
+   * Reads the key file (relative paths against `baseDir`). A text key (printable ASCII, e.g. hex or
+   * base64 written by an editor or `echo`) loses its trailing line break; a binary key (e.g.
+   * `head -c 32 /dev/urandom`) is used byte for byte — its last byte may happen to be 0x0a.
    * Errors name the device and the file, never the content.
    */
   static async fromFile(device: string, file: string, baseDir: string): Promise<Pseudonymiser> {
@@ -45,7 +47,8 @@ export class Pseudonymiser {
       throw new EdgeError('RHN_EDGE_CONFIG_INVALID', `device ${device}: hmacKeyFile ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
     }
     let end = bytes.length
-    while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--
+    const text = bytes.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d)
+    if (text) while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--
     if (end < MIN_KEY_BYTES) {
       throw new EdgeError('RHN_EDGE_CONFIG_INVALID', `device ${device}: hmacKeyFile ${where} holds ${end} bytes; at least ${MIN_KEY_BYTES} are needed`)
     }
