@@ -21,5 +21,6 @@ export * from './sparkplug/index.js'
 export * from './registers/index.js'
 export * from './opcua/index.js'
 export * from './config/index.js'
+export * from './hl7/index.js'
 /** LLRP 1.0.1 binary codec shared by the simulated readers and the agent's driver, as one namespace (its names are generic: Msg, Param, Status…). */
 export * as llrp from './llrp/index.js'

@@ -4,7 +4,7 @@
  * into MSA-3 for senders that read only MSA (it is retained in v2.5.1 for backward compatibility).
  */
 import type { AckHeader, AdtProblem } from './adt.js'
-import { escapeEr7 } from './er7.js'
+import { escapeEr7 } from '@rhn/protocols'
 
 /** MSH-3 of our ACKs: the application name the feed addresses (firmware-sim's default MSH-5). */
 export const ACK_APPLICATION = 'RHN-EDGE'

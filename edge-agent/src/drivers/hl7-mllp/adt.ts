@@ -6,7 +6,7 @@
  * are fixed strings with segment/field positions, never field contents.
  */
 import { SEVERITIES, type Severity } from '@rhn/protocols'
-import { type Er7, componentOf, fieldOf, repetitionsOf, splitEr7, unescapeEr7 } from './er7.js'
+import { type Er7, componentOf, fieldOf, repetitionsOf, splitEr7, unescapeEr7 } from '@rhn/protocols'
 import type { Pseudonym, PatientIdentifier } from './pseudonym.js'
 
 /** ADT triggers the census acts on (HL7 v2.5.1 §3.3): admit, transfer, discharge, update. */

@@ -9,7 +9,7 @@ import type { DriverComponents } from '../types.js'
 import { buildAck } from './ack.js'
 import { type AckHeader, type AdtProblem, HL7_ERROR, readAdt, readHeader } from './adt.js'
 import { Census, FLOW_SEVERITIES, type UnitCounts } from './census.js'
-import { splitEr7 } from './er7.js'
+import { splitEr7 } from '@rhn/protocols'
 import { MllpListener } from './listener.js'
 import { Pseudonymiser } from './pseudonym.js'
 

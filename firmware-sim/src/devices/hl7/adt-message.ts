@@ -11,7 +11,7 @@
  * any HL7 parser reads them, and no site-specific agreement is needed.
  */
 import type { Severity } from '@rhn/protocols'
-import { ENCODING_CHARACTERS, SEGMENT_SEPARATOR, components, escapeEr7 as e, hl7Date, hl7Timestamp, segment } from './er7.js'
+import { ENCODING_CHARACTERS, SEGMENT_SEPARATOR, er7Components as components, escapeEr7 as e, hl7Date, hl7Timestamp, er7Segment as segment } from '@rhn/protocols'
 import type { AdtEvent, AdtEventType } from './types.js'
 
 /** HL7 version sent in MSH-12. */

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../../rng.js'
 import { type AdtHeader, adtSegments, mshSegment } from './adt-message.js'
-import { SEGMENT_SEPARATOR } from './er7.js'
+import { SEGMENT_SEPARATOR } from '@rhn/protocols'
 import { MLLP_END, MLLP_START, frameMllp } from './mllp.js'
 import type { AdtEvent, MalformedKind } from './types.js'
 

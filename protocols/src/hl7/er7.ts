@@ -1,7 +1,7 @@
 /**
- * A small ER7 ("pipe and hat") reader for HL7 v2.5.1: segments, fields, repetitions, components and
- * escapes (§2.5, §2.7). Internal to the plugin: only `adt.ts` uses it, inside one synchronous call,
- * so message text never outlives the parse (see README, "Privacy by construction").
+ * ER7 ("pipe and hat") encoding for HL7 v2.5.1, shared by the simulated ADT feed (which writes it) and
+ * the agent's MLLP listener (which reads it and writes ACKs): delimiters, escapes (§2.7.4), segments,
+ * timestamps. Pure functions; the reader keeps no message text beyond the call that parses it.
  */
 
 /** Delimiters declared in MSH-1 and MSH-2 (§2.5.4). */
@@ -62,7 +62,16 @@ export function unescapeEr7(value: string, d: Delimiters): string {
   })
 }
 
-/** Escapes text for a field we write (§2.7.4), with the standard delimiters; line breaks become spaces. */
+/** Segment terminator (HL7 v2.5.1 §2.5.1: segments end with a carriage return, not CR LF). */
+export const SEGMENT_SEPARATOR = '\r'
+
+/** MSH-2: component `^`, repetition `~`, escape `\`, subcomponent `&` (§2.15.9.2). */
+export const ENCODING_CHARACTERS = '^~\\&'
+
+/**
+ * Escapes a text value for a field or component (§2.7.4): delimiters become `\F\ \S\ \T\ \R\ \E\`.
+ * Line breaks are folded to spaces: they would end the segment.
+ */
 export function escapeEr7(value: string): string {
   return value
     .replace(/\\/g, '\\E\\')
@@ -71,4 +80,39 @@ export function escapeEr7(value: string): string {
     .replace(/&/g, '\\T\\')
     .replace(/~/g, '\\R\\')
     .replace(/[\r\n]+/g, ' ')
+}
+
+/** Joins already-escaped components with `^`, dropping trailing empty ones (§2.5.3). */
+export function components(...parts: readonly (string | undefined)[]): string {
+  const out = parts.map((p) => p ?? '')
+  while (out.length > 0 && out[out.length - 1] === '') out.pop()
+  return out.join('^')
+}
+
+/**
+ * A segment from its id and fields 1..n (`fields[0]` is field 1), trailing empty fields dropped.
+ * Values must already be escaped.
+ */
+export function segment(id: string, fields: readonly (string | undefined)[]): string {
+  const out = fields.map((f) => f ?? '')
+  while (out.length > 0 && out[out.length - 1] === '') out.pop()
+  return [id, ...out].join('|')
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
+
+/**
+ * DTM with millisecond precision and an explicit UTC offset (§2.A.22): `YYYYMMDDHHMMSS.SSS+0000`.
+ * UTC keeps the value independent of the machine's time zone, so one seed gives one byte stream.
+ */
+export function hl7Timestamp(ms: number): string {
+  const d = new Date(ms)
+  const date = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`
+  const time = `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
+  return `${date}${time}+0000`
+}
+
+/** `YYYY-MM-DD` to DT `YYYYMMDD` (§2.A.21); anything else is sent as digits only. */
+export function hl7Date(isoDate: string): string {
+  return isoDate.replace(/[^0-9]/g, '').slice(0, 8)
 }
