@@ -86,13 +86,14 @@ opcua: { securityModes: [None], securityPolicies: [None] }
     expect(agent.healthReport().status).toBe('degraded')
     broker = await startMosquitto({ port })
     await until(() => (agent.parts().outbox?.pendingReadings ?? 1) === 0 && agent.parts().node?.connected === 1, 'the outbox to drain', 60_000)
-    await sleep(500)
+    // Live readings keep flowing through the outbox, so `queued` counts some still in flight: wait
+    // (bounded) for the broker's acknowledgements and the subscriber to catch up with this snapshot.
     const queued = agent.metrics.queued.get()
     expect(queued).toBeGreaterThan(queuedDuringOutage - 1)
-    // Every reading the agent accepted onto disk reached the subscriber (at least once).
     const node = agent.parts().node!
     // Every reading accepted onto disk was acknowledged by the broker and reached the subscriber
     // (at least once: a batch cut by the outage is sent again).
+    await until(() => node.publishedReadings >= queued && sub.metrics.length >= queued, 'every queued reading to be acknowledged and delivered', 30_000).catch(() => undefined)
     expect(node.skippedReadings).toBe(0)
     expect(node.publishedReadings).toBeGreaterThanOrEqual(queued)
     expect(sub.metrics.length).toBeGreaterThanOrEqual(queued)
