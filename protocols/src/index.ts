@@ -24,3 +24,4 @@ export * from './config/index.js'
 export * from './hl7/index.js'
 /** LLRP 1.0.1 binary codec shared by the simulated readers and the agent's driver, as one namespace (its names are generic: Msg, Param, Status…). */
 export * as llrp from './llrp/index.js'
+export * from './ledger/index.js'

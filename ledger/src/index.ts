@@ -1,0 +1,7 @@
+/**
+ * `@rhn/ledger` — the hospitals' permissioned consortium ledger (issue 6): membership from a
+ * genesis file, Ed25519-signed hash-linked chains per consensus node, endorsement quorums (> 2/3),
+ * libp2p gossipsub for fresh blocks and `/rhn/ledger/sync/1.0.0` for catch-up, durable storage,
+ * an HTTP API, and the client of that API.
+ */
+export { LedgerClient, LedgerClientError, DEFAULT_CLIENT_TIMEOUT_MS, type LedgerClientInit } from './client.js'

@@ -1,0 +1,131 @@
+/**
+ * The ledger node's HTTP API as JSON (issue 6 "A small HTTP API per node"), shared by the node
+ * (`@rhn/ledger`) and its clients (the hospital and regional aggregators). Paths:
+ *
+ * | method | path | body / answer |
+ * |---|---|---|
+ * | GET  | /api/status | {@link LedgerStatus} |
+ * | GET  | /api/members | the genesis: consortium, members, quorum |
+ * | GET  | /api/heads | {@link ChainHead}[] |
+ * | GET  | /api/chains/:chain/blocks/:height | {@link BlockJson} |
+ * | GET  | /api/txs/:txId | {@link TxStatus} |
+ * | POST | /api/txs | a {@link SubmittedTxInput} with `Authorization: Bearer <token>` ▸ 202 {@link TxAccepted} |
+ * | GET  | /api/confirmed?after=N&limit=M | {@link ConfirmedPage}: confirmed transactions in local confirmation order |
+ * | GET  | /api/evidence | {@link EquivocationEvidence}[] |
+ * | GET  | /metrics | Prometheus text |
+ *
+ * Errors answer `{ code, message }` with a stable `RHN_LEDGER_…` code.
+ */
+import type { BlockRef, LedgerTx, SubmittedTx } from './transactions.js'
+
+/** Answer to a submission: the transaction's id (hex SHA-256 of its canonical encoding). */
+export interface TxAccepted {
+  txId: string
+}
+
+/** One endorsement in a certificate: the endorsing node's block header and the Merkle path of its endorsement. */
+export interface CertificateEntry {
+  /** Endorsing chain (`<member>-<key index>`) and member. */
+  chain: string
+  member: string
+  /** The endorsing block: its header (JSON, as signed), its signature (base64) and the endorsement's Merkle proof. */
+  header: BlockHeaderJson
+  signature: string
+  txIndex: number
+  merkleProof: string[]
+}
+
+/** A quorum certificate: enough endorsements to confirm the block holding a transaction. */
+export interface Certificate {
+  block: BlockRef
+  quorum: number
+  endorsements: CertificateEntry[]
+}
+
+/** A transaction's place and confirmation status. */
+export interface TxStatus {
+  txId: string
+  tx: LedgerTx
+  block: BlockRef
+  member: string
+  index: number
+  status: 'pending' | 'confirmed'
+  /** Distinct consensus nodes (author included) that have endorsed the block so far, and the quorum. */
+  endorsements: number
+  quorum: number
+  confirmedAt?: number
+  certificate?: Certificate
+}
+
+/** A block header, as JSON. Hashes hex, times ms since the epoch. */
+export interface BlockHeaderJson {
+  consortium: string
+  chain: string
+  member: string
+  height: number
+  prevHash: string
+  time: number
+  txRoot: string
+  txCount: number
+}
+
+/** A block, as JSON. */
+export interface BlockJson {
+  header: BlockHeaderJson
+  hash: string
+  signature: string
+  txs: LedgerTx[]
+  txIds: string[]
+}
+
+/** A chain's tip as this node holds it. `frozenAt` is the height of proven equivocation, if any. */
+export interface ChainHead {
+  chain: string
+  member: string
+  height: number
+  hash: string
+  time: number
+  frozenAt?: number
+}
+
+/** One confirmed (non-endorsement) transaction, as the region reads them. */
+export interface ConfirmedTx {
+  /** This node's confirmation sequence number: page with `after=<cursor>`. */
+  cursor: number
+  txId: string
+  tx: SubmittedTx
+  member: string
+  block: BlockRef
+  blockTime: number
+  confirmedAt: number
+}
+
+/** A page of confirmed transactions. `next` is the cursor to ask `after=` for next. */
+export interface ConfirmedPage {
+  items: ConfirmedTx[]
+  next: number
+}
+
+/** Two different blocks signed for one (chain, height): the proof that the chain's node equivocated. */
+export interface EquivocationEvidence {
+  chain: string
+  member: string
+  height: number
+  blocks: [BlockJson, BlockJson]
+  detectedAt: number
+}
+
+/** A node's own view: who it is, its peers, chains, pending and confirmed counts. */
+export interface LedgerStatus {
+  consortium: string
+  member: string
+  chain: string
+  peerId: string
+  listen: string[]
+  peers: { peerId: string; member: string }[]
+  heads: ChainHead[]
+  pendingTxs: number
+  confirmedTxs: number
+  quorum: number
+  consensusNodes: number
+}
