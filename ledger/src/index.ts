@@ -5,3 +5,4 @@
  * an HTTP API, and the client of that API.
  */
 export { LedgerClient, LedgerClientError, DEFAULT_CLIENT_TIMEOUT_MS, type LedgerClientInit } from './client.js'
+export { LedgerError, BLOCK_FAULT_CODES, type LedgerErrorCode } from './errors.js'

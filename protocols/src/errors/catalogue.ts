@@ -69,6 +69,13 @@ export const ledgerErrors = {
   RHN_LEDGER_BAD_LINK: 'A block does not link to the previous block of its chain.',
   RHN_LEDGER_EQUIVOCATION: 'A member signed two different blocks at one height; evidence is kept.',
   RHN_LEDGER_STORE_CORRUPT: 'A block store record failed its checksum; the torn tail was truncated.',
+  RHN_LEDGER_MALFORMED_BLOCK: 'A block is not valid canonical JSON of the block schema, or its transaction count or Merkle root does not match its transactions.',
+  RHN_LEDGER_OVERSIZED_BLOCK: 'A block is larger than block.maxBytes; it is refused before it is parsed.',
+  RHN_LEDGER_WRONG_CONSORTIUM: 'A block names another consortium than this genesis; it cannot be replayed here.',
+  RHN_LEDGER_BAD_TX: 'A block carries a transaction its member may not write (e.g. a submission authored by another hospital).',
+  RHN_LEDGER_STALE_BLOCK: 'A block is at or below a height already held for its chain (a replay); it is ignored.',
+  RHN_LEDGER_KEY_INVALID: 'A member or peer key file is missing, unreadable, not Ed25519, or not the key the genesis lists for this member.',
+  RHN_LEDGER_STORE_IO: 'The block store could not read or write its files (disk full, permissions, or the store is closed).',
 } as const satisfies ErrorCatalogue
 
 /** Every catalogue by package, for documentation and for tests that prove codes are unique. */
