@@ -76,6 +76,11 @@ export const ledgerErrors = {
   RHN_LEDGER_STALE_BLOCK: 'A block is at or below a height already held for its chain (a replay); it is ignored.',
   RHN_LEDGER_KEY_INVALID: 'A member or peer key file is missing, unreadable, not Ed25519, or not the key the genesis lists for this member.',
   RHN_LEDGER_STORE_IO: 'The block store could not read or write its files (disk full, permissions, or the store is closed).',
+  RHN_LEDGER_TX_INVALID: 'A submitted transaction does not match its schema (POST /api/txs answers 400); the message names the field path.',
+  RHN_LEDGER_BAD_PARAMETER: 'An API request has a bad path or query parameter (400); the message names it.',
+  RHN_LEDGER_UNAUTHORIZED: 'A submission has no bearer token, or not the one in api.tokenFile (401).',
+  RHN_LEDGER_FORBIDDEN: 'A submission is authored by another hospital than this node\'s member (403): a node writes only its own member\'s transactions.',
+  RHN_LEDGER_NOT_FOUND: 'No transaction, block or route with that id on this node (404).',
 } as const satisfies ErrorCatalogue
 
 /** Every catalogue by package, for documentation and for tests that prove codes are unique. */
