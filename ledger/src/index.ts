@@ -6,3 +6,4 @@
  */
 export { LedgerClient, LedgerClientError, DEFAULT_CLIENT_TIMEOUT_MS, type LedgerClientInit } from './client.js'
 export { LedgerError, BLOCK_FAULT_CODES, type LedgerErrorCode } from './errors.js'
+export type { LedgerNode, LedgerNodeInit, LedgerMetrics } from './node/types.js'
