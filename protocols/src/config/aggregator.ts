@@ -83,6 +83,21 @@ const ledgerLinkSchema = z
       .strict()
       .prefault({})
       .describe('changes that publish before the period ends; an escalation level change always does'),
+    pollMs: ms
+      .default(500)
+      .describe('region mode: how often to page the node for newly confirmed transactions, ms (default 500: well inside the 2 s p99 target)'),
+    delegates: z
+      .record(
+        odsCode,
+        z
+          .object({
+            nodeUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL').describe("the member's own ledger node"),
+            tokenFile: filePath.describe("file with that node's API token"),
+          })
+          .strict(),
+      )
+      .default({})
+      .describe("region mode: members whose requests the region page may file in one step, through that member's own node (a request is always authored by the hospital that needs the resources)"),
   })
   .strict()
 
@@ -122,6 +137,15 @@ export const AggregatorConfigSchema = z
       .prefault({}),
     escalation: escalationSchema.prefault({}),
     ledger: ledgerLinkSchema.optional().describe('ledger node link: optional in hospital mode, the only input in region mode'),
+    rebalance: z
+      .object({
+        periodS: positiveInt.default(60).describe('region mode: re-solve the rebalancing program at least this often, s (default 60; also on every confirmed snapshot, debounced)'),
+        horizonDays: z.number().positive().default(3).describe('PPE demand is covered for this many days ahead (default 3: emergency resupply time)'),
+        maxTransferKm: z.number().positive().default(100).describe('no transfer recommended between hospitals further apart, km (default 100: a regional ambulance transfer)'),
+        ventilatorsPerCriticalPatient: z.number().min(0).default(1).describe('ventilators needed per critical patient (H1; default 1)'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .describe('rhn-aggregator config: durations in ms (key ends in Ms) or s (S), sizes in bytes')
