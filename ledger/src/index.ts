@@ -7,3 +7,21 @@
 export { LedgerClient, LedgerClientError, DEFAULT_CLIENT_TIMEOUT_MS, type LedgerClientInit } from './client.js'
 export { LedgerError, BLOCK_FAULT_CODES, type LedgerErrorCode } from './errors.js'
 export type { LedgerNode, LedgerNodeInit, LedgerMetrics } from './node/types.js'
+export { canonicalJson, canonicalBytes, canonicalHash, sha256Hex } from './chain/canonical.js'
+export { merkleRoot, merkleProof, verifyMerkleProof, EMPTY_MERKLE_ROOT } from './chain/merkle.js'
+export { membershipFromGenesis, loadGenesis, chainId, ed25519PublicKeyFromBase64, ed25519PublicKeyBase64 } from './chain/membership.js'
+export { generateMemberKey, generatePeerKey, writeKeyFile, parseMemberKey, loadMemberKey, loadPeerKey, type MemberKey, type PeerKey } from './chain/keys.js'
+export {
+  createBlock,
+  encodeBlock,
+  decodeBlock,
+  checkLink,
+  linkProblem,
+  blockRef,
+  BLOCK_SIGNING_DOMAIN,
+  DEFAULT_MAX_BLOCK_BYTES,
+  MAX_BACKWARD_TIME_MS,
+  type CreateBlockInit,
+  type DecodeBlockOptions,
+  type DecodeResult,
+} from './chain/block.js'
