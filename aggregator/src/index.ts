@@ -36,3 +36,18 @@ export {
 } from './store/index.js'
 export { createApiServer, type ApiRole, type ApiServerComponents, type ApiServerConfig, type ApiServerInit, type ApiServerOptions, type ApiToken } from './api/index.js'
 export { fhirResources, registerFhirRoutes, type FhirComponents, type FhirResource, type FhirType } from './fhir/index.js'
+export {
+  AdmissionTrend,
+  MAX_REASON_LENGTH,
+  OPEL1_REASON,
+  UNIT_TYPE_LABELS,
+  escalationOf,
+  hospitalEscalation,
+  indicatorsOf,
+  trendPercent,
+  unitEscalation,
+  type EscalationFinding,
+  type EscalationIndicators,
+  type EscalationResult,
+  type ScopeEscalationOptions,
+} from './escalation/index.js'
