@@ -1,0 +1,21 @@
+/**
+ * Rebalancing advice (issue 7): which ventilators, PPE and patients to move between hospitals,
+ * minimising unmet demand first and transfer distance second, solved by HiGHS. See README.md.
+ */
+export type {
+  RebalanceInput,
+  RebalanceHospital,
+  RebalanceUnit,
+  RebalancePpe,
+  RebalanceOptions,
+  RebalanceInit,
+  Recommendation,
+  RecommendationKind,
+  RebalanceResult,
+  RebalanceStatus,
+  UnmetDemand,
+  SeverityCounts,
+  RecommendedRequest,
+} from './types.js'
+export { rebalance } from './rebalance.js'
+export { toRequest } from './request.js'
