@@ -58,6 +58,8 @@ export const aggregatorErrors = {
   RHN_AGG_UNAUTHORIZED: 'An API request has no valid bearer token.',
   RHN_AGG_FORBIDDEN: 'The bearer token is valid but its role may not do this.',
   RHN_AGG_NOT_FOUND: 'No asset, alarm or scope with that id.',
+  RHN_AGG_LEDGER_UNAVAILABLE: 'No ledger link is configured, its submission queue is full, or the patient key file is missing; the message says which.',
+  RHN_AGG_LEDGER_REJECTED: 'The ledger node refused a transaction; the message carries the node\'s code and reason.',
 } as const satisfies ErrorCatalogue
 
 /** `@rhn/ledger`: `rhn-ledger`. */
@@ -81,6 +83,11 @@ export const ledgerErrors = {
   RHN_LEDGER_UNAUTHORIZED: 'A submission has no bearer token, or not the one in api.tokenFile (401).',
   RHN_LEDGER_FORBIDDEN: 'A submission is authored by another hospital than this node\'s member (403): a node writes only its own member\'s transactions.',
   RHN_LEDGER_NOT_FOUND: 'No transaction, block or route with that id on this node (404).',
+  RHN_LEDGER_NOT_RUNNING: 'The ledger node is not started, or is stopping: it cannot take submissions now (503).',
+  RHN_LEDGER_MEMPOOL_FULL: 'The node holds as many unwritten transactions as it may; retry after its next blocks (503).',
+  RHN_LEDGER_NET_START: 'The libp2p node could not start: a listen address is invalid or in use, or a bootstrap address is not a member peer\'s /…/p2p/<peer id>.',
+  RHN_LEDGER_SYNC_REFUSED: 'A peer refused a /rhn/ledger/sync/1.0.0 request: malformed, max above its sync.batchBlocks, or not from a member; the message carries its reason.',
+  RHN_LEDGER_SYNC_FAILED: 'A /rhn/ledger/sync/1.0.0 request failed: the peer is unreachable or not a member, did not answer within sync.timeoutMs, or sent a malformed or oversized frame.',
 } as const satisfies ErrorCatalogue
 
 /** Every catalogue by package, for documentation and for tests that prove codes are unique. */
