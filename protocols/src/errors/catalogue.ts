@@ -60,6 +60,7 @@ export const aggregatorErrors = {
   RHN_AGG_NOT_FOUND: 'No asset, alarm or scope with that id.',
   RHN_AGG_LEDGER_UNAVAILABLE: 'No ledger link is configured, its submission queue is full, or the patient key file is missing; the message says which.',
   RHN_AGG_LEDGER_REJECTED: 'The ledger node refused a transaction; the message carries the node\'s code and reason.',
+  RHN_AGG_NO_DELEGATE: 'Region mode: a recommendation cannot be filed because ledger.delegates names no node for the hospital that would request it (409); the message names the hospital.',
 } as const satisfies ErrorCatalogue
 
 /** `@rhn/ledger`: `rhn-ledger`. */
