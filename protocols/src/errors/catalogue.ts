@@ -61,6 +61,8 @@ export const aggregatorErrors = {
   RHN_AGG_LEDGER_UNAVAILABLE: 'No ledger link is configured, its submission queue is full, or the patient key file is missing; the message says which.',
   RHN_AGG_LEDGER_REJECTED: 'The ledger node refused a transaction; the message carries the node\'s code and reason.',
   RHN_AGG_NO_DELEGATE: 'Region mode: a recommendation cannot be filed because ledger.delegates names no node for the hospital that would request it (409); the message names the hospital.',
+  RHN_AGG_REBALANCE_INPUT: 'The rebalancing input is malformed (a count not a whole number, occupied above total, a bad GTIN or ODS code, a duplicate hospital); the message names each path.',
+  RHN_AGG_REBALANCE_SOLVER: 'The HiGHS solver did not load, failed, or found no solution within its time limit; the message names the solve stage.',
 } as const satisfies ErrorCatalogue
 
 /** `@rhn/ledger`: `rhn-ledger`. */
