@@ -8,258 +8,30 @@
  *   D. outbox replay: 200,000 readings queued with the broker down, then the broker started.
  *
  * Run: `node --import tsx --conditions=rhn-source edge-agent/bench/throughput.ts` (about 2 minutes).
- * Each phase runs in its own child process, so CPU and RSS are the agent side's alone; the simulator
- * and the subscriber run in further children, Mosquitto is Debian's binary (test harness).
+ * Each phase runs in its own child process (support/children.ts), so CPU and RSS are the agent side's
+ * alone; the simulator and the subscriber run in further children, Mosquitto is Debian's binary (test
+ * harness). A phase process loads only what an agent loads (the simulator's code stays in its child).
  * Environment: RHN_BENCH_SIM_SPEED (default 600), RHN_BENCH_SECONDS (measurement window, default 15),
  * RHN_BENCH_PHASES (comma-separated subset of simulator,limit,latency,replay), RHN_BENCH_LOG (pino level).
  */
-import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import mqtt from 'mqtt'
-import { pino } from 'pino'
-import { decodePayload, EdgeConfigSchema, encodeState, parseRegistry, parseScenario } from '@rhn/protocols'
-import { Simulation, edgeConfigFor, freePort, type EdgeConfigSource } from '@rhn/firmware-sim'
+import { EdgeConfigSchema, type EdgeConfigInput } from '@rhn/protocols'
 import { startMosquitto, type MosquittoBroker } from '@rhn/test/harness'
-import { DiskOutbox, EdgeAgent, ReportByException, SparkplugEdgeNode, type DeviceDescriptor, type Reading } from '@rhn/edge-agent'
-import { largeHospitalRegistry, largeHospitalScenario } from '../../firmware-sim/bench/large-hospital.js'
+import { EdgeAgent, type Reading } from '@rhn/edge-agent'
+import { HOST_ID, child, freePort, serve, withSubscriber } from './support/children.js'
+import { Pipeline, drive, figure, fmt, logger, mb, memoryBreakdown, probe, sleep, syntheticDevices, waitFor } from './support/pipeline.js'
 
 const SELF = fileURLToPath(import.meta.url)
 const SIM_SPEED = Number(process.env.RHN_BENCH_SIM_SPEED ?? 600) // 10 virtual minutes per second: the hospital at its busiest
 const POLL_MS = Number(process.env.RHN_BENCH_POLL_MS ?? 500) // twice the default poll rate
 const SECONDS = Number(process.env.RHN_BENCH_SECONDS ?? 15)
-const HOST_ID = 'bench-host'
-const logger = pino({ level: process.env.RHN_BENCH_LOG ?? 'silent' }, pino.destination(2))
 /** Issue 4 targets on this 2-core machine. */
 const TARGET = { pointsPerS: 100_000, rssMb: 300, p99Ms: 100, replayMsgsPerS: 20_000 }
 /** The broker the benchmark uses: queues deep enough that a burst is not silently dropped (STACK.md). */
 const BROKER = { maxQueuedMessages: 200_000, maxInflightMessages: 1_000 }
-
-type Msg = { id?: number } & Record<string, unknown>
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-const mb = (bytes: number): number => bytes / 2 ** 20
-
-/** One printed figure with its target and the ratio (> 1 means better than the target). */
-function figure(label: string, value: number, unit: string, target?: { value: number; better: 'higher' | 'lower' }): void {
-  let tail = ''
-  if (target !== undefined) {
-    const ratio = target.better === 'higher' ? value / target.value : target.value / Math.max(value, 1e-9)
-    tail = `   target ${target.better === 'higher' ? '≥' : '≤'} ${fmt(target.value)} ${unit}, ratio ${ratio.toFixed(2)}× ${ratio >= 1 ? 'ok' : 'BELOW'}`
-  }
-  console.log(`  ${label.padEnd(34)} ${fmt(value, value < 100 ? 1 : 0).padStart(10)} ${unit}${tail}`)
-}
-
-// ---------------------------------------------------------------- children and their IPC
-
-/** Forks this file in `role`; `ask` sends a message and resolves with the reply carrying its id. */
-function child(role: string): { proc: ChildProcess; ask: (msg: Msg) => Promise<Msg>; exited: Promise<void> } {
-  const proc = fork(SELF, [role], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const waiting = new Map<number, (m: Msg) => void>()
-  proc.on('message', (m: Msg) => waiting.get(m.id ?? -1)?.(m))
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
-  let next = 0
-  const ask = (msg: Msg): Promise<Msg> =>
-    new Promise((resolve, reject) => {
-      const id = ++next
-      waiting.set(id, resolve)
-      proc.send({ ...msg, id })
-      void exited.then(() => reject(new Error(`${role} child exited before answering ${String(msg.cmd)}`)))
-    })
-  return { proc, ask, exited }
-}
-
-/** Serves `handler` over IPC in a child; `close` makes it answer and exit. */
-function serve(handler: (m: Msg) => Promise<Record<string, unknown>>): void {
-  // A parent that dies (Ctrl-C, a timeout) must not leave simulators and brokers behind.
-  process.once('disconnect', () => setTimeout(() => process.exit(0), 5_000).unref())
-  process.on('message', (m: Msg) => {
-    void handler(m)
-      .then((reply) => process.send!({ ...reply, id: m.id }, () => m.cmd === 'close' && process.disconnect()))
-      .catch((err: unknown) => {
-        console.error(err)
-        process.exit(1)
-      })
-  })
-}
-
-/** Child role `sub`: a Sparkplug subscriber that plays the primary host; counts DDATA metrics and latencies. */
-function subscriberRole(): void {
-  let client: mqtt.MqttClient | undefined
-  const s = { messages: 0, metrics: 0, historical: 0 }
-  let latencies: number[] | undefined
-  serve(async (m) => {
-    if (m.cmd === 'connect') {
-      const stateTopic = `spBv1.0/STATE/${HOST_ID}`
-      client = await mqtt.connectAsync(String(m.url), { clientId: 'bench-sub', protocolVersion: 4, clean: true })
-      client.on('message', (topic, payload) => {
-        if (!topic.includes('/DDATA/')) return
-        const now = Date.now()
-        const p = decodePayload(payload)
-        s.messages++
-        s.metrics += p.metrics.length
-        for (const metric of p.metrics) {
-          if (metric.isHistorical === true) s.historical++
-          else if (latencies !== undefined && metric.timestamp !== undefined) latencies.push(now - metric.timestamp)
-        }
-      })
-      await client.subscribeAsync(String(m.topic), { qos: 1 })
-      await client.publishAsync(stateTopic, Buffer.from(encodeState({ online: true, timestamp: Date.now() })), { qos: 1, retain: true })
-      return {}
-    }
-    if (m.cmd === 'record') latencies = m.on === true ? [] : undefined
-    if (m.cmd === 'stats') return { ...s, latencies: latencies?.splice(0) ?? [] }
-    if (m.cmd === 'close') await client?.endAsync(true)
-    return {}
-  })
-}
-
-/** Child role `sim`: the 1,000-bed hospital; answers `start` with what `edgeConfigFor` needs. */
-function simulatorRole(): void {
-  let sim: Simulation | undefined
-  serve(async (m) => {
-    if (m.cmd === 'start') {
-      const { setWarningLogger } = await import('node-opcua')
-      setWarningLogger(() => undefined) // a start-up warning for a policy the simulator does not offer
-      const dataDir = mkdtempSync(join(tmpdir(), 'rhn-bench-sim-'))
-      sim = new Simulation({ registry: parseRegistry(largeHospitalRegistry()), scenario: parseScenario(largeHospitalScenario(SIM_SPEED)), basePort: 0, dataDir })
-      await sim.start()
-      const components = [...sim.components].map(([id, c]) => [id, { binding: { gateway: c.binding.gateway }, hospitalId: c.hospitalId, unitId: c.unitId }])
-      return { endpoints: sim.endpoints(), components }
-    }
-    if (m.cmd === 'close') await sim?.stop()
-    return {}
-  })
-}
-
-/** Peak RSS and CPU of this process over a window. */
-function probe(): { stop: () => { cpuPercent: number; peakRssMb: number; seconds: number } } {
-  const cpu0 = process.cpuUsage()
-  const t0 = performance.now()
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 200)
-  return {
-    stop: () => {
-      clearInterval(timer)
-      const seconds = (performance.now() - t0) / 1000
-      const cpu = process.cpuUsage(cpu0)
-      return { cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100, peakRssMb: mb(Math.max(peak, process.memoryUsage.rss())), seconds }
-    },
-  }
-}
-
-async function withSubscriber<T>(url: string, topic: string, run: (ask: (m: Msg) => Promise<Msg>) => Promise<T>): Promise<T> {
-  const sub = child('sub')
-  try {
-    await sub.ask({ cmd: 'connect', url, topic })
-    return await run(sub.ask)
-  } finally {
-    await sub.ask({ cmd: 'close' }).catch(() => undefined)
-    await sub.exited
-  }
-}
-
-// ---------------------------------------------------------------- the agent pipeline without drivers
-
-const METRICS = ['Ventilation/PEEP', 'Ventilation/FiO2', 'Ventilation/RespRate', 'Ventilation/TidalVolume', 'Ventilation/MinuteVolume', 'Ventilation/PeakPressure', 'Ventilation/PlateauPressure', 'Bed/Weight', 'Bed/HeadAngle', 'Bed/Temperature']
-
-function syntheticDevices(count: number, metrics: number): DeviceDescriptor[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `dev-${String(i).padStart(5, '0')}`, metrics: METRICS.slice(0, metrics).map((name) => ({ name, datatype: 'Double' as const })) }))
-}
-
-/**
- * What EdgeAgent builds around its drivers, from the package's public parts: report by exception, one
- * outbox append per event-loop tick (group commit), `notify()` to the edge node.
- */
-class Pipeline {
-  private pending: Reading[] = []
-  private scheduled = false
-  private constructor(
-    readonly outbox: DiskOutbox,
-    readonly node: SparkplugEdgeNode,
-    private readonly rbe: ReportByException,
-    readonly dir: string,
-  ) {}
-
-  static async open(url: string, devices: DeviceDescriptor[], replayRateMsgsPerS = 5_000): Promise<Pipeline> {
-    const dir = mkdtempSync(join(tmpdir(), 'rhn-bench-pipeline-'))
-    const outbox = await DiskOutbox.open({ dir: join(dir, 'outbox'), logger })
-    const node = new SparkplugEdgeNode({
-      gateway: { groupId: 'RZZ', edgeNodeId: 'gw-bench' },
-      mqtt: { url, reconnect: { minMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
-      sparkplug: { primaryHostId: HOST_ID, bdSeqFile: join(dir, 'bdseq') },
-      replayRateMsgsPerS,
-      outbox,
-      devices: () => devices,
-      lastValue: () => undefined,
-      logger,
-      now: Date.now,
-    })
-    const rbe = new ReportByException({ defaults: { deadbandAbsolute: 0, deadbandPercent: 0, maxSilenceMs: 60_000 } }, { now: Date.now })
-    await node.start()
-    return new Pipeline(outbox, node, rbe, dir)
-  }
-
-  push(readings: readonly Reading[]): void {
-    this.rbe.filter(readings, this.pending)
-    if (this.scheduled) return
-    this.scheduled = true
-    setImmediate(() => void this.flush())
-  }
-
-  async flush(): Promise<void> {
-    this.scheduled = false
-    const batch = this.pending
-    if (batch.length === 0) return
-    this.pending = []
-    await this.outbox.append(batch)
-    this.node.notify()
-  }
-
-  async close(): Promise<void> {
-    await this.flush()
-    await this.node.stop()
-    await this.outbox.close()
-    rmSync(this.dir, { recursive: true, force: true })
-  }
-}
-
-/**
- * A synthetic driver: `rate` readings/s round-robin over every metric of `devices`, each value new (so
- * report by exception passes it), stamped with the wall clock as a device's source timestamp would be.
- * Stops offering while the outbox holds more than `maxBacklog` readings (the pipeline is saturated).
- */
-function drive(pipe: Pipeline, devices: DeviceDescriptor[], rate: number, maxBacklog = 100_000): { stop: () => { offered: number; shed: number } } {
-  const perDevice = devices[0]!.metrics.length
-  const start = performance.now()
-  let k = 0
-  let due = 0
-  let shed = 0
-  const timer = setInterval(() => {
-    const target = Math.floor((rate * (performance.now() - start)) / 1000)
-    const n = target - due
-    due = target
-    if (pipe.outbox.stats().pendingReadings > maxBacklog) return void (shed += n)
-    const now = Date.now()
-    const batch: Reading[] = new Array<Reading>(n)
-    for (let i = 0; i < n; i++, k++) {
-      const d = devices[Math.floor(k / perDevice) % devices.length]!
-      batch[i] = { device: d.id, metric: d.metrics[k % perDevice]!.name, value: k / 8, timestamp: now }
-    }
-    pipe.push(batch)
-  }, 5)
-  return { stop: () => (clearInterval(timer), { offered: k, shed }) }
-}
-
-async function waitFor(what: string, ok: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const until = performance.now() + ms
-  while (!(await ok())) {
-    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await sleep(5)
-  }
-}
 
 // ---------------------------------------------------------------- phases (each in its own child process)
 
@@ -270,9 +42,9 @@ async function phaseSimulator(): Promise<number> {
   const state = mkdtempSync(join(tmpdir(), 'rhn-bench-agent-'))
   let agent: EdgeAgent | undefined
   try {
-    const started = await sim.ask({ cmd: 'start' })
-    const source: EdgeConfigSource = { endpoints: started.endpoints as EdgeConfigSource['endpoints'], components: new Map(started.components as [string, { binding: { gateway: string }; hospitalId: string; unitId: string }][]) }
-    const input = edgeConfigFor(source, { gateway: 'gw-rzz-1', mqttUrl: broker.url, stateDir: state, primaryHostId: HOST_ID })
+    // The simulator child writes the agent's config (firmware-sim's edgeConfigFor): its code stays there.
+    const started = await sim.ask({ cmd: 'start', speed: SIM_SPEED, config: { gateway: 'gw-rzz-1', mqttUrl: broker.url, stateDir: state, primaryHostId: HOST_ID } })
+    const input = started.config as EdgeConfigInput
     // Poll and sample every POLL_MS (default config: once a second).
     for (const d of input.devices ?? []) {
       if (d.driver === 'modbus') Object.assign(d, { pollIntervalMs: POLL_MS, timeoutMs: POLL_MS })
@@ -305,6 +77,7 @@ async function phaseSimulator(): Promise<number> {
       figure('DDATA messages received', ((s1.messages as number) - (s0.messages as number)) / usage.seconds, 'msgs/s')
       figure('agent CPU', usage.cpuPercent, '% of one core')
       figure('agent peak RSS', usage.peakRssMb, 'MB', { value: TARGET.rssMb, better: 'lower' })
+      memoryBreakdown(usage)
       console.log('  (the simulator changes only so many values per second; report by exception publishes changes only)')
       return received
     })
@@ -346,6 +119,7 @@ async function phasePipelineLimit(): Promise<void> {
       figure('DDATA messages received', ((s1.messages as number) - (s0.messages as number)) / usage.seconds, 'msgs/s')
       figure('agent CPU', usage.cpuPercent, '% of one core')
       figure('agent peak RSS', usage.peakRssMb, 'MB', { value: TARGET.rssMb, better: 'lower' })
+      memoryBreakdown(usage)
     })
   } finally {
     await broker.stop()
@@ -378,6 +152,7 @@ async function phaseLatency(): Promise<void> {
       figure('max', lat.at(-1) ?? NaN, 'ms')
       figure('agent CPU', usage.cpuPercent, '% of one core')
       figure('agent peak RSS', usage.peakRssMb, 'MB')
+      memoryBreakdown(usage)
     })
   } finally {
     await broker.stop()
@@ -428,6 +203,7 @@ async function phaseReplay(): Promise<void> {
       console.log(`  subscriber received ${fmt(s.historical as number)} of ${fmt(readings)} readings flagged is_historical in ${fmt(s.messages as number)} DDATA messages`)
       figure('agent CPU', usage.cpuPercent, '% of one core')
       figure('agent peak RSS', usage.peakRssMb, 'MB')
+      memoryBreakdown(usage)
     })
   } finally {
     await pipe.close()
@@ -441,7 +217,7 @@ const PHASES: Record<string, () => Promise<unknown>> = { simulator: phaseSimulat
 
 /** Runs one phase in a child process; resolves with what the phase returned. */
 async function runPhase(name: string): Promise<unknown> {
-  const c = child('phase')
+  const c = child('phase', SELF)
   const reply = await c.ask({ cmd: 'run', phase: name })
   await c.ask({ cmd: 'close' })
   await c.exited
@@ -449,9 +225,7 @@ async function runPhase(name: string): Promise<unknown> {
 }
 
 const role = process.argv[2]
-if (role === 'sub') subscriberRole()
-else if (role === 'sim') simulatorRole()
-else if (role === 'phase') serve(async (m) => (m.cmd === 'run' ? { result: await PHASES[String(m.phase)]!() } : {}))
+if (role === 'phase') serve(async (m) => (m.cmd === 'run' ? { result: await PHASES[String(m.phase)]!() } : {}))
 else {
   const t0 = performance.now()
   console.log(`rhn-edge throughput (issue 4 "Speed"), Node ${process.version}, Mosquitto ${BROKER.maxQueuedMessages} max_queued_messages / ${BROKER.maxInflightMessages} max_inflight_messages, QoS 1 data`)
