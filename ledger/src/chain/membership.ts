@@ -27,7 +27,7 @@ export function ed25519PublicKeyFromBase64(base64: string): KeyObject {
 
 /** The raw 32-byte Ed25519 public key of a key object (public or private), in base64. */
 export function ed25519PublicKeyBase64(key: KeyObject): string {
-  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' })
+  const spki = (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' })
   return spki.subarray(ED25519_SPKI_PREFIX.length).toString('base64')
 }
 
