@@ -51,8 +51,10 @@ export interface LedgerNode {
   readonly chain: string
   /**
    * Queues a transaction of this node's member for the next block; resolves with its id (hex SHA-256
-   * of its canonical encoding). Throws `LedgerError` `RHN_LEDGER_TX_INVALID` when the schema refuses it,
-   * `RHN_LEDGER_NOT_AUTHOR` when another member authored it, `RHN_LEDGER_NOT_RUNNING` before start.
+   * of its canonical encoding); submitting the same tx again returns the same id. Throws `LedgerError`
+   * `RHN_LEDGER_TX_INVALID` when the schema refuses it (or it cannot fit a block), `RHN_LEDGER_FORBIDDEN`
+   * when another member authored it, `RHN_LEDGER_NOT_RUNNING` before start or after stop,
+   * `RHN_LEDGER_MEMPOOL_FULL` when too many transactions wait to be written.
    */
   submit(tx: SubmittedTxInput): Promise<string>
   /** A transaction's place and confirmation status (with its certificate once confirmed), or undefined if unknown. */

@@ -1,0 +1,108 @@
+/**
+ * Block production of this node's own chain: every `block.intervalMs`, when transactions or
+ * endorsements wait, one block (≤ `block.maxTxs`, ≤ `block.maxBytes`) is built, checked against
+ * the last-signed record, appended (fsync), recorded as signed, and only then gossiped: a block
+ * that was announced is always on disk, and a restarted node never signs a conflicting one.
+ */
+import type { KeyObject } from 'node:crypto'
+import type { Logger } from 'pino'
+import { createBlock, encodeBlock } from '../chain/block.js'
+import type { Block } from '../interface.js'
+import type { NodeCore } from './core.js'
+import type { Batch } from './mempool.js'
+import { blockMessage } from './wire.js'
+
+/** The last-signed guard (the store's record of the highest block this key signed). */
+export interface SignGuard {
+  /** Throws when signing `block` could conflict with a block signed before (same or lower height, or a gap). */
+  assertMaySign(block: Block): void
+  /** Durably records `block` as the last one signed. */
+  recordSigned(block: Block): Promise<void>
+}
+
+/** What the producer needs. */
+export interface ProducerInit {
+  core: NodeCore
+  privateKey: KeyObject
+  guard: SignGuard
+  publish: (data: Uint8Array) => void
+  intervalMs: number
+  maxTxs: number
+  maxBytes: number
+  now: () => number
+  logger: Logger
+}
+
+/** Writes this node's blocks on a timer. */
+export class Producer {
+  readonly #init: ProducerInit
+  #timer: NodeJS.Timeout | undefined
+  #busy: Promise<void> | undefined
+  #lastError: string | undefined
+
+  constructor(init: ProducerInit) {
+    this.#init = init
+  }
+
+  /** Starts the block timer. */
+  start(): void {
+    this.#timer ??= setInterval(() => this.tick(), this.#init.intervalMs)
+  }
+
+  /** Stops the timer and waits for a block being written. */
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer)
+    this.#timer = undefined
+    await this.#busy
+  }
+
+  /** Writes one block now if anything waits and no block is being written. */
+  tick(): void {
+    const { core } = this.#init
+    if (this.#busy !== undefined || (core.mempool.size === 0 && core.mempool.endorsements === 0)) return
+    this.#busy = this.#produce().finally(() => (this.#busy = undefined))
+  }
+
+  async #produce(): Promise<void> {
+    const { core, logger } = this.#init
+    const batch = core.mempool.take(this.#init.maxTxs, this.#init.maxBytes)
+    if (batch.txs.length === 0) return
+    try {
+      const block = await core.serial(() => this.#write(batch))
+      this.#init.publish(blockMessage(block))
+      this.#lastError = undefined
+    } catch (err) {
+      core.mempool.putBack(batch)
+      core.metrics.inc('blocks_refused_total')
+      const message = (err as Error).message
+      // Logged once per distinct problem: the timer retries every interval.
+      if (message !== this.#lastError) logger.error({ err }, 'could not write this node\'s block; its transactions wait in the mempool')
+      this.#lastError = message
+    }
+  }
+
+  async #write(batch: Batch): Promise<Block> {
+    const { core, guard } = this.#init
+    const block = this.#build(batch)
+    guard.assertMaySign(block)
+    await core.store.append(block)
+    await guard.recordSigned(block)
+    core.afterOwnAppend(block)
+    return block
+  }
+
+  /** Builds the block, shrinking the batch if its encoding exceeds maxBytes (the estimate is generous, so rarely). */
+  #build(batch: Batch): Block {
+    const { core, privateKey } = this.#init
+    for (;;) {
+      const block = createBlock({ membership: core.membership, node: core.self, privateKey, prev: core.store.head(core.self.chain), txs: batch.txs, time: this.#init.now() })
+      if (encodeBlock(block).byteLength <= this.#init.maxBytes || batch.txs.length <= 1) return block
+      const keep = Math.max(1, Math.floor(batch.txs.length / 2))
+      const spill: Batch = { txs: [], submitted: batch.submitted.filter((e) => !batch.txs.slice(0, keep).includes(e.tx)), endorsed: batch.endorsed.slice(keep) }
+      batch.txs = batch.txs.slice(0, keep)
+      batch.submitted = batch.submitted.filter((e) => batch.txs.includes(e.tx))
+      batch.endorsed = batch.endorsed.slice(0, keep)
+      core.mempool.putBack(spill)
+    }
+  }
+}
