@@ -1,3 +1,4 @@
+import './polyfill.js'
 /**
  * `@rhn/ledger` — the hospitals' permissioned consortium ledger (issue 6): membership from a
  * genesis file, Ed25519-signed hash-linked chains per consensus node, endorsement quorums (> 2/3),
@@ -25,3 +26,11 @@ export {
   type DecodeBlockOptions,
   type DecodeResult,
 } from './chain/block.js'
+export {
+  createLedgerNetwork,
+  SYNC_MAX_STREAMS,
+  type LedgerNetworkInit,
+  type LedgerNetworkNode,
+} from './net/create.js'
+export { blocksTopic } from './net/gossip.js'
+export { SYNC_PROTOCOL, type SyncRequest, type PeerAddresses } from './net/sync-wire.js'
