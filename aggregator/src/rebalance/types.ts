@@ -38,7 +38,7 @@ export interface RebalancePpe {
   item: PpeItem
   /** Items in stock now. */
   stock: number
-  /** Items used per day; 0 when unknown (then the line neither needs nor, beyond its stock, gives). */
+  /** Items used per day; 0 when unknown (then the line neither asks nor gives: its stock may be in use). */
   burnPerDay: number
 }
 
@@ -118,8 +118,12 @@ export interface UnmetDemand {
   byHospital: Record<string, { patients: Partial<Record<UnitType, number>>; ventilators: number; ppe: Record<string, number> }>
 }
 
-/** How the solver ended. `not-needed`: no shortage anywhere, nothing was solved. */
-export type RebalanceStatus = 'optimal' | 'not-needed' | 'time-limit'
+/**
+ * How the advice ended. `optimal`: both solves proved optimal. `not-needed`: no shortage anywhere,
+ * nothing solved. `no-donor`: shortages, but nothing to move within reach, nothing solved.
+ * `time-limit`: a solve hit `timeLimitS`; the best solution found is used.
+ */
+export type RebalanceStatus = 'optimal' | 'not-needed' | 'no-donor' | 'time-limit'
 
 /** The advice. */
 export interface RebalanceResult {

@@ -1,0 +1,11 @@
+/** Mean Earth radius, km (IUGG R1), the usual sphere for haversine distances. */
+const EARTH_RADIUS_KM = 6371.0088
+
+/** Great-circle distance between two WGS84 points by the haversine formula, km. */
+export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180
+  const dLat = (b.lat - a.lat) * rad
+  const dLon = (b.lon - a.lon) * rad
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)))
+}
