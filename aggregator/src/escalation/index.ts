@@ -19,3 +19,14 @@ export {
   type ScopeEscalationOptions,
 } from './escalation.js'
 export { AdmissionTrend, trendPercent } from './trend.js'
+export {
+  DEFAULT_EVALUATE_DEBOUNCE_MS,
+  DEFAULT_EVALUATE_PERIOD_MS,
+  ESCALATION_ALARM_PRIORITY,
+  EscalationMonitor,
+  type EscalationChange,
+  type EscalationMonitorComponents,
+  type EscalationMonitorInit,
+  type HospitalEscalationView,
+  type ScopeEscalation,
+} from './monitor.js'
