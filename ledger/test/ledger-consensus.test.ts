@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { certificateProblem } from '../src/node/certificate.js'
 import { type Cluster, makeCluster, waitFor } from './support/cluster.js'
-import { memoryDeps } from './support/memory-store.js'
 
 describe('4 members: propagation and confirmation', () => {
   let cluster: Cluster
   beforeAll(async () => {
-    cluster = await makeCluster(4, { deps: memoryDeps() })
+    cluster = await makeCluster(4)
     await Promise.all(cluster.members.map((_, i) => cluster.start(i)))
   })
   afterAll(() => cluster?.close())

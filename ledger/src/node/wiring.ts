@@ -5,9 +5,9 @@
 import type { LedgerConfig } from '@rhn/protocols'
 import type { Logger } from 'pino'
 import type { PeerKey } from '../chain/keys.js'
-import { LedgerError } from '../errors.js'
 import type { ChainStore, ConsensusNode, LedgerNetwork, LedgerNetworkHandlers, Membership } from '../interface.js'
 import { createLedgerNetwork } from '../net/create.js'
+import { openChainStore } from '../store/file-store.js'
 import type { SignGuard } from './producer.js'
 
 /** What opening the store needs. */
@@ -23,7 +23,14 @@ export interface NodeStoreOptions {
 export type NodeStoreOpener = (options: NodeStoreOptions) => Promise<{ store: ChainStore; guard: SignGuard }>
 
 /** The default store: the append-only file store of `store/`. */
-export const openNodeStore: NodeStoreOpener = () => Promise.reject(new LedgerError('RHN_LEDGER_STORE_IO', 'the file store is not wired yet'))
+export const openNodeStore: NodeStoreOpener = async ({ dataDir, membership, fsync, logger }) => {
+  const store = await openChainStore({ dir: dataDir, membership, fsync, logger })
+  const guard: SignGuard = {
+    assertMaySign: (block) => store.assertMaySign(block.header.chain, block.header.height, block.hash),
+    recordSigned: (block) => store.recordSigned(block),
+  }
+  return { store, guard }
+}
 
 /** The default network: libp2p with the config's listen, bootstrap, gossip and sync settings. */
 export function defaultNetwork(config: LedgerConfig, membership: Membership, peerKey: PeerKey, handlers: LedgerNetworkHandlers, logger: Logger): Promise<LedgerNetwork> {

@@ -33,7 +33,7 @@ export interface ClusterOptions {
   /** Members that get keys in the genesis but no node (attackers, late joiners). */
   spare?: number
   /** Store seam (default the file store). */
-  deps?: LedgerNodeDeps
+  deps?: LedgerNodeDeps | undefined
   now?: () => number
 }
 
