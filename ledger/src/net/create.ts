@@ -163,7 +163,8 @@ export async function createLedgerNetwork(init: LedgerNetworkInit, handlers: Led
     queuedMessages: () => queue.size,
     topicPeers: () => pubsub.getSubscribers(topic).map(String),
     requestBlocks: async (peerId, chain, from, max, signal) => {
-      const capped = Math.min(max, init.sync.batchBlocks)
+      const capped = Math.min(Math.floor(max), init.sync.batchBlocks)
+      if (!(capped >= 1)) return []
       return syncRequest(libp2p, peerId, { type: 'blocks', chain, from, max: capped }, { maxFrameBytes, maxFrames: capped, timeoutMs: init.sync.timeoutMs, signal })
     },
     requestHeads: async (peerId, signal) => {
