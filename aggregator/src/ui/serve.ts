@@ -39,8 +39,11 @@ export function loadUiAssets(dir: URL = UI_STATIC_DIR): ReadonlyMap<string, Asse
   return assets
 }
 
-/** Registers `GET /` and `GET /ui/:file`. */
-export function registerUi(app: FastifyInstance, assets: ReadonlyMap<string, Asset> = loadUiAssets()): void {
+/**
+ * Registers `GET /` and `GET /ui/:file`. `index` is the page served at `/`: `index.html` (the hospital
+ * page) or `region.html` (the region page, issue 7).
+ */
+export function registerUi(app: FastifyInstance, assets: ReadonlyMap<string, Asset> = loadUiAssets(), index = 'index.html'): void {
   const headers = {
     'content-security-policy': UI_CSP,
     'x-content-type-options': 'nosniff',
@@ -51,7 +54,7 @@ export function registerUi(app: FastifyInstance, assets: ReadonlyMap<string, Ass
   const serve = (name: string) => assets.get(name)
   const anonymous = { config: { access: { role: 'anonymous' as const } } }
   app.get('/', anonymous, (_req, reply) => {
-    const page = serve('index.html')
+    const page = serve(index)
     if (page === undefined) return reply.code(404).send({ code: 'RHN_AGG_NOT_FOUND', message: 'the web page is not installed' })
     return reply.headers(headers).type(page.type).send(page.body)
   })
