@@ -18,3 +18,6 @@ echo "== aggregator: MQTT ▸ twin ▸ store ingest and /api/stream latency =="
 echo
 echo "== edge-agent: throughput, latency and replay against the simulator and Mosquitto =="
 "${TSX[@]}" edge-agent/bench/throughput.ts
+echo
+echo "== ledger: confirmation latency and tx/s (4 and 7 members), catch-up blocks/s, Ed25519 limits =="
+"${TSX[@]}" ledger/bench/ledger.ts
