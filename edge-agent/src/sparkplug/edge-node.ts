@@ -9,13 +9,14 @@
  */
 import { AliasAllocator, encodePayload, parseTopic, type SparkplugPayload } from '@rhn/protocols'
 import { EdgeError } from '../errors.js'
-import type { DeviceDescriptor, MetricDescriptor } from '../reading.js'
+import type { DeviceDescriptor } from '../reading.js'
 import { Backoff } from './backoff.js'
 import { BdSeqFile } from './bdseq-file.js'
 import { connectOptions, readTlsFiles, type TlsFiles } from './connect-options.js'
 import { newCounters, snapshot } from './counters.js'
 import { PrimaryHostState, isRebirthRequest } from './host-state.js'
-import { buildDataMessages, deviceBirthMetrics, nodeBirthMetrics, nodeDeathPayload, type DataMessage } from './payloads.js'
+import type { BornMetric } from './data-codec.js'
+import { bornMetrics, buildDataMessages, deviceBirthMetrics, nodeBirthMetrics, nodeDeathPayload, type DataMessage } from './payloads.js'
 import { OutboxPublisher } from './publisher.js'
 import { MessageSender, type SequencedType } from './sender.js'
 import { MqttSession } from './session.js'
@@ -33,8 +34,8 @@ export class SparkplugEdgeNode {
   readonly #publisher: OutboxPublisher
   /** Devices reported offline by their driver (every other device is born with the node). */
   readonly #offline = new Set<string>()
-  /** Devices with a DBIRTH in the current session, with their metrics by name. */
-  readonly #born = new Map<string, ReadonlyMap<string, MetricDescriptor>>()
+  /** Devices with a DBIRTH in the current session, with their metrics (and aliases) by name. */
+  readonly #born = new Map<string, ReadonlyMap<string, BornMetric>>()
   readonly #topics: EdgeTopics
   readonly #host = new PrimaryHostState()
   #tls: TlsFiles = {}
@@ -234,7 +235,7 @@ export class SparkplugEdgeNode {
     const timestamp = this.#init.now()
     const metrics = deviceBirthMetrics(device, this.#aliases, (d, m) => this.#init.lastValue(d, m), timestamp)
     void this.#publish('DBIRTH', device.id, { timestamp, metrics })
-    this.#born.set(device.id, new Map(device.metrics.map((m) => [m.name, m])))
+    this.#born.set(device.id, bornMetrics(device, this.#aliases))
     this.#counters.deviceBirths++
   }
 
@@ -258,7 +259,7 @@ export class SparkplugEdgeNode {
       if (this.#init.declareMetric?.(r.device, r.metric) === true) (grown ??= new Set()).add(r.device)
     }
     for (const id of grown ?? []) this.deviceRebirth(id)
-    const built = buildDataMessages(readings, historical, (device) => this.#born.get(device), this.#aliases)
+    const built = buildDataMessages(readings, historical, (device) => this.#born.get(device))
     if (built.skipped > 0) {
       this.#counters.skippedReadings += built.skipped
       this.#init.logger.warn({ skipped: built.skipped, first: built.firstSkip }, 'readings not publishable, skipped (counted)')
@@ -270,12 +271,12 @@ export class SparkplugEdgeNode {
     if (!this.#nodeBorn) throw new EdgeError('RHN_EDGE_BROKER', 'edge node is not born')
     if (!this.#born.has(message.device)) {
       // The device died between prepare and send: no DDATA after DDEATH.
-      this.#counters.skippedReadings += message.metrics.length
+      this.#counters.skippedReadings += message.readings.length
       return
     }
-    await this.#publish('DDATA', message.device, { timestamp: this.#init.now(), metrics: message.metrics })
-    this.#counters.publishedReadings += message.metrics.length
-    if (message.historical) this.#counters.historicalReadings += message.metrics.length
+    await this.#sender.publishData(message, this.#init.now())
+    this.#counters.publishedReadings += message.readings.length
+    if (message.historical) this.#counters.historicalReadings += message.readings.length
   }
 
   #onMessage(topic: string, payload: Buffer): void {

@@ -15,6 +15,7 @@ import {
   type SparkplugPropertySet,
 } from '@rhn/protocols'
 import type { DeviceDescriptor, MetricDescriptor, Reading, ReadingValue } from '../reading.js'
+import { dataTypeCode, type BornMetric } from './data-codec.js'
 import { MAX_METRICS_PER_MESSAGE } from './types.js'
 
 /**
@@ -38,7 +39,24 @@ export function nodeBirthMetrics(bdSeq: number, timestamp: number): SparkplugMet
   ]
 }
 
-/** Whether a reading's value can be sent as `datatype` (a mismatch would make the whole message unencodable). */
+/** Integer datatypes with their inclusive range (spec §6.4.16); 64-bit ones as far as a `number` is exact. */
+const INTEGER_RANGES: Partial<Record<MetricDataType, readonly [number, number]>> = {
+  Int8: [-(2 ** 7), 2 ** 7 - 1],
+  Int16: [-(2 ** 15), 2 ** 15 - 1],
+  Int32: [-(2 ** 31), 2 ** 31 - 1],
+  Int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  UInt8: [0, 2 ** 8 - 1],
+  UInt16: [0, 2 ** 16 - 1],
+  UInt32: [0, 2 ** 32 - 1],
+  UInt64: [0, Number.MAX_SAFE_INTEGER],
+  DateTime: [0, Number.MAX_SAFE_INTEGER],
+}
+
+/**
+ * Whether a reading's value can be sent as `datatype`: the right type and, for integers, within the
+ * datatype's range (a value that does not fit would make the whole message unencodable, so it is
+ * skipped and counted instead).
+ */
 export function valueFits(datatype: MetricDataType, value: ReadingValue): boolean {
   switch (datatype) {
     case 'Boolean':
@@ -53,9 +71,10 @@ export function valueFits(datatype: MetricDataType, value: ReadingValue): boolea
     case 'Bytes':
     case 'File':
       return false
-    default:
-      // Integer types and DateTime.
-      return typeof value === 'number' && Number.isSafeInteger(value)
+    default: {
+      const range = INTEGER_RANGES[datatype]
+      return range !== undefined && typeof value === 'number' && Number.isInteger(value) && value >= range[0] && value <= range[1]
+    }
   }
 }
 
@@ -110,10 +129,16 @@ export function deviceBirthMetrics(
   })
 }
 
-/** One DDATA to send: the device, its metrics (aliases only), and how many readings it carries. */
+/** The metrics of a device as this session's DBIRTH announced them, by name, with their aliases. */
+export function bornMetrics(device: DeviceDescriptor, aliases: AliasAllocator): Map<string, BornMetric> {
+  return new Map(device.metrics.map((m) => [m.name, { name: m.name, datatype: m.datatype, typeCode: dataTypeCode(m.datatype), alias: aliases.aliasFor(m.name, device.id) }]))
+}
+
+/** One DDATA to send: the device, its readings and (parallel) the born metric each is sent as. */
 export interface DataMessage {
   device: string
-  metrics: SparkplugMetric[]
+  readings: Reading[]
+  metrics: BornMetric[]
   historical: boolean
 }
 
@@ -127,42 +152,41 @@ export interface BuiltData {
 
 /**
  * Groups a batch's readings per device into DDATA messages of up to {@link MAX_METRICS_PER_MESSAGE}
- * metrics, each metric by alias only [tck-id-payloads-alias-data-cmd-requirement], flagged
+ * metrics, each to be sent by alias only [tck-id-payloads-alias-data-cmd-requirement], flagged
  * `is_historical` when replayed. `metricsOf(device)` is undefined for a device without a DBIRTH in
- * this session: its readings are skipped (a DDATA before DBIRTH or after DDEATH breaks the host's session).
+ * this session: its readings are skipped (a DDATA before DBIRTH or after DDEATH breaks the host's
+ * session). No per-reading objects are made: a message holds references to the readings and to the
+ * born metrics, and the sender writes the bytes (data-codec.ts).
  */
 export function buildDataMessages(
   readings: readonly Reading[],
   historical: boolean,
-  metricsOf: (device: string) => ReadonlyMap<string, MetricDescriptor> | undefined,
-  aliases: AliasAllocator,
+  metricsOf: (device: string) => ReadonlyMap<string, BornMetric> | undefined,
 ): BuiltData {
-  const byDevice = new Map<string, SparkplugMetric[]>()
+  // Per device, its messages: devices in the order they first appear, each device's chunks together.
+  const byDevice = new Map<string, DataMessage[]>()
   let skipped = 0
   let firstSkip: BuiltData['firstSkip']
   for (const r of readings) {
     const metrics = metricsOf(r.device)
-    const desc = metrics?.get(r.metric)
-    if (desc === undefined || !valueFits(desc.datatype, r.value)) {
+    const born = metrics?.get(r.metric)
+    if (born === undefined || !valueFits(born.datatype, r.value)) {
       skipped++
       firstSkip ??= {
         device: r.device,
         metric: r.metric,
-        reason: metrics === undefined ? 'device has no DBIRTH in this session' : desc === undefined ? 'metric not in the DBIRTH' : `value ${JSON.stringify(r.value)} does not fit ${desc.datatype}`,
+        reason: metrics === undefined ? 'device has no DBIRTH in this session' : born === undefined ? 'metric not in the DBIRTH' : `value ${JSON.stringify(r.value)} does not fit ${born.datatype}`,
       }
       continue
     }
-    const metric: SparkplugMetric = { alias: aliases.aliasFor(r.metric, r.device), timestamp: r.timestamp, datatype: desc.datatype, value: r.value }
-    if (historical) metric.isHistorical = true
     let list = byDevice.get(r.device)
     if (list === undefined) byDevice.set(r.device, (list = []))
-    list.push(metric)
+    let message = list.at(-1)
+    if (message === undefined || message.readings.length === MAX_METRICS_PER_MESSAGE) list.push((message = { device: r.device, readings: [], metrics: [], historical }))
+    message.readings.push(r)
+    message.metrics.push(born)
   }
   const messages: DataMessage[] = []
-  for (const [device, metrics] of byDevice) {
-    for (let i = 0; i < metrics.length; i += MAX_METRICS_PER_MESSAGE) {
-      messages.push({ device, metrics: metrics.slice(i, i + MAX_METRICS_PER_MESSAGE), historical })
-    }
-  }
+  for (const list of byDevice.values()) for (const message of list) messages.push(message)
   return { messages, skipped, ...(firstSkip === undefined ? {} : { firstSkip }) }
 }

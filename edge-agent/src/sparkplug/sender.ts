@@ -5,7 +5,8 @@
 import { NDEATH_QOS, SeqCounter, encodePayload, type SparkplugPayload } from '@rhn/protocols'
 import { EdgeError } from '../errors.js'
 import { observeLatency } from './counters.js'
-import { nodeDeathPayload } from './payloads.js'
+import { DataPayloadEncoder } from './data-codec.js'
+import { nodeDeathPayload, type DataMessage } from './payloads.js'
 import type { MqttSession } from './session.js'
 import type { EdgeTopics } from './topics.js'
 import type { EdgeNodeCounters } from './types.js'
@@ -22,6 +23,7 @@ export class MessageSender {
   readonly #topics: EdgeTopics
   readonly #counters: EdgeNodeCounters
   readonly #qos: 0 | 1
+  readonly #data = new DataPayloadEncoder()
   /** The session messages go to; undefined while disconnected. */
   session: MqttSession | undefined
 
@@ -47,8 +49,24 @@ export class MessageSender {
     const session = this.session
     if (session === undefined) return Promise.reject(new EdgeError('RHN_EDGE_BROKER', 'not connected'))
     const bytes = encodePayload({ ...payload, seq: this.#seq.peek() })
-    this.#seq.next()
     const topic = type === 'NBIRTH' ? this.#topics.node(type) : this.#topics.device(type, device ?? '')
+    return this.#send(session, topic, bytes)
+  }
+
+  /**
+   * Numbers and sends one DDATA built by `buildDataMessages`, as {@link MessageSender.publish} does,
+   * written by the DDATA codec (data-codec.ts) rather than the general one: the agent's hot path.
+   */
+  publishData(message: DataMessage, timestamp: number): Promise<void> {
+    const session = this.session
+    if (session === undefined) return Promise.reject(new EdgeError('RHN_EDGE_BROKER', 'not connected'))
+    const bytes = this.#data.encode(timestamp, this.#seq.peek(), message.readings, message.metrics, message.historical)
+    return this.#send(session, this.#topics.device('DDATA', message.device), bytes)
+  }
+
+  /** Takes the seq the payload was encoded with and writes it; resolves on PUBACK (or once written at QoS 0). */
+  #send(session: MqttSession, topic: string, bytes: Uint8Array): Promise<void> {
+    this.#seq.next()
     const sentAt = performance.now()
     return session.publish(topic, bytes, this.#qos).then(() => {
       this.#counters.publishedMessages++

@@ -7,6 +7,10 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { EdgeError } from '../errors.js'
 
+/** Publish options, shared by every message (mqtt.js copies them). */
+const QOS0 = { qos: 0, retain: false } as const
+const QOS1 = { qos: 1, retain: false } as const
+
 /** What a session is opened with. */
 export interface MqttSessionInit {
   url: string
@@ -77,7 +81,7 @@ export class MqttSession {
     return new Promise((resolve, reject) => {
       const fail = (err: Error): void => reject(err)
       this.#pending.add(fail)
-      this.#client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos, retain: false }, (err) => {
+      this.#client.publish(topic, Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), qos === 1 ? QOS1 : QOS0, (err) => {
         if (!this.#pending.delete(fail)) return
         if (err) reject(err)
         else resolve()
