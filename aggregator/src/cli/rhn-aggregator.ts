@@ -33,7 +33,8 @@ Example: rhn-aggregator validate --config protocols/examples/aggregator.example.
 const COMMAND_HELP: Record<string, string> = {
   run: `Usage: rhn-aggregator run --config FILE [--verbose]
 
-Starts the hospital twin: opens the store, rebuilds the twin from it, connects to the broker as a
+In region mode (mode: region) it builds the region twin from the ledger node's confirmed transactions
+only, and serves the region API and page. In hospital mode it starts the hospital twin: opens the store, rebuilds the twin from it, connects to the broker as a
 Sparkplug host (STATE online, rebirth requests to the registry's gateways) and serves the API and
 page. Prints the page address and the names of the accepted API tokens. SIGINT or SIGTERM stops it
 (offline STATE, streams closed, store flushed) and it exits 0.`,
@@ -68,18 +69,14 @@ async function validate(file: string): Promise<number> {
     console.error(`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'} in the files it names:\n${problems.map((p) => `  ${p.replace(/\n/g, '\n  ')}`).join('\n')}`)
     return 1
   }
-  const note = config.mode === 'region' ? ' (note: region mode cannot run yet, issue 7)' : ''
-  console.log(`${file}: valid — ${summary(config)}${note}`)
+  console.log(`${file}: valid — ${summary(config)}`)
   return 0
 }
 
 async function run(file: string, verbose: boolean): Promise<number> {
   const { text, baseDir } = readConfig(file)
   const config = parseAggregatorConfig(text, file)
-  if (config.mode === 'region') {
-    console.error('rhn-aggregator: region mode is not available yet (issue 7); this version runs mode: hospital only')
-    return 1
-  }
+  if (config.mode === 'region') return runRegion(config, baseDir, verbose)
   const logger = pino({ level: verbose ? 'debug' : 'info', base: { hospital: config.hospitalId } }, pino.destination(2))
   const { Aggregator } = await import('../aggregator.js')
   const aggregator = new Aggregator({ config, baseDir, logger })
@@ -100,6 +97,31 @@ async function run(file: string, verbose: boolean): Promise<number> {
   const signal = signalled ?? (await stopped)
   console.log(`rhn-aggregator: ${signal}; stopping (offline STATE, streams, store flush)…`)
   await aggregator.stop()
+  console.log('rhn-aggregator: stopped.')
+  return 0
+}
+
+/** Region mode (issue 7): the region twin from the ledger node's confirmed transactions. */
+async function runRegion(config: AggregatorConfig, baseDir: string, verbose: boolean): Promise<number> {
+  const logger = pino({ level: verbose ? 'debug' : 'info', base: { region: config.regionId ?? null } }, pino.destination(2))
+  const { RegionAggregator } = await import('../region/index.js')
+  const region = new RegionAggregator({ config, baseDir, logger })
+  let signalled: string | undefined
+  const stopped = new Promise<string>((done) => {
+    const on = (signal: string) => () => {
+      signalled ??= signal
+      done(signal)
+    }
+    process.once('SIGINT', on('SIGINT'))
+    process.once('SIGTERM', on('SIGTERM'))
+  })
+  await region.start()
+  const tokens = region.tokenNames
+  console.log(`rhn-aggregator: region ${region.twin?.registry.region.id ?? config.regionId} running — page ${region.url}`)
+  console.log(`rhn-aggregator: API tokens accepted: ${tokens.length === 0 ? '(none)' : tokens.join(', ')}; ledger ${config.ledger?.nodeUrl}, store ${config.store.type}`)
+  const signal = signalled ?? (await stopped)
+  console.log(`rhn-aggregator: ${signal}; stopping (feed, streams, checkpoint, store flush)…`)
+  await region.stop()
   console.log('rhn-aggregator: stopped.')
   return 0
 }
