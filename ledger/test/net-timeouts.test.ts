@@ -53,7 +53,9 @@ describe('ledger network: sync deadlines', () => {
     started.push(a)
     const silent = await silentMember(members, 1)
     others.push(silent)
-    const stream: Stream = await silent.dialProtocol(multiaddr(a.net.addresses()[0] as string), SYNC_PROTOCOL)
+    const [addr] = a.net.addresses()
+    if (addr === undefined) throw new Error('A has no address')
+    const stream: Stream = await silent.dialProtocol(multiaddr(addr), SYNC_PROTOCOL)
     await waitFor('the server to reset the idle stream', () => stream.status !== 'open', 3_000)
   })
 })
@@ -63,9 +65,10 @@ describe('ledger network: publish queue', () => {
     const sent: string[] = []
     let peers = false
     const queue = new PublishQueue(
-      async (data) => {
-        if (!peers) throw new Error('PublishError.NoPeersSubscribedToTopic')
+      (data) => {
+        if (!peers) return Promise.reject(new Error('PublishError.NoPeersSubscribedToTopic'))
         sent.push(Buffer.from(data).toString())
+        return Promise.resolve()
       },
       pino({ level: 'silent' }),
       { maxQueued: 3, retryMs: 20 },
