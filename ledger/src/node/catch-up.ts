@@ -4,6 +4,7 @@
  * before it is applied. Runs on peer connect, on a gossip gap, and on a slow anti-entropy timer
  * (gossip may drop a message; this bounds how long a node can stay behind without noticing).
  */
+import { setMaxListeners } from 'node:events'
 import type { Logger } from 'pino'
 import { decodeBlock } from '../chain/block.js'
 import type { LedgerNetwork } from '../interface.js'
@@ -29,6 +30,8 @@ export class CatchUp {
 
   constructor(init: CatchUpInit) {
     this.#init = init
+    // One signal shared by every request in flight (one per chain and peer): not a leak.
+    setMaxListeners(Infinity, this.#controller.signal)
   }
 
   /** Compares heads with `peerId` and fetches every chain it holds further than this node. */

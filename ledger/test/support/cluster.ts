@@ -35,6 +35,8 @@ export interface ClusterOptions {
   /** Store seam (default the file store). */
   deps?: LedgerNodeDeps | undefined
   now?: () => number
+  /** block.maxBytes (default 256 KiB: oversized blocks are cheap to build). */
+  maxBytes?: number
 }
 
 /** A running test consortium. */
@@ -48,6 +50,8 @@ export interface Cluster {
   stop(i: number): Promise<void>
   /** A raw network with member i's peer identity and the given handlers (attack tests). */
   rawNetwork(i: number, handlers: LedgerNetworkHandlers): Promise<LedgerNetworkNode>
+  /** The network of member i's running node (scores as that node sees them). */
+  network(i: number): LedgerNetworkNode | undefined
   /** Every running node. */
   running(): LedgerNode[]
   close(): Promise<void>
@@ -88,7 +92,7 @@ export async function makeCluster(n: number, options: ClusterOptions = {}): Prom
         listen: [`/ip4/127.0.0.1/tcp/${m.port}`],
         bootstrap: raw.filter((_, j) => j !== i && j < n).map(addr),
         fsync: 'never',
-        block: { intervalMs: options.intervalMs ?? 20 },
+        block: { intervalMs: options.intervalMs ?? 20, maxBytes: options.maxBytes ?? 256 * 1024 },
         gossip: { heartbeatIntervalMs: 100 },
         sync: { timeoutMs: 5_000, batchBlocks: 100 },
       })
@@ -97,6 +101,7 @@ export async function makeCluster(n: number, options: ClusterOptions = {}): Prom
   )
   const membership = membershipFromGenesis(genesis)
   const networks = new Set<LedgerNetworkNode>()
+  const nodeNetworks = new Map<number, LedgerNetworkNode>()
   const netInit = (m: TestMember) => ({
     privateKey: m.peerKey.privateKey,
     listen: m.config.listen,
@@ -113,7 +118,12 @@ export async function makeCluster(n: number, options: ClusterOptions = {}): Prom
     async start(i) {
       const m = members[i]!
       const node = createLedgerNode(
-        { config: m.config, genesis, baseDir: m.dir, now: options.now, network: (h) => createLedgerNetwork(netInit(m), h) },
+        { config: m.config, genesis, baseDir: m.dir, now: options.now, network: async (h) => {
+            const net = await createLedgerNetwork(netInit(m), h)
+            nodeNetworks.set(i, net)
+            return net
+          },
+        },
         options.deps,
       )
       await node.start()
@@ -124,12 +134,14 @@ export async function makeCluster(n: number, options: ClusterOptions = {}): Prom
       const m = members[i]!
       await m.node?.stop()
       m.node = undefined
+      nodeNetworks.delete(i)
     },
     async rawNetwork(i, handlers) {
       const net = await createLedgerNetwork(netInit(members[i]!), handlers)
       networks.add(net)
       return net
     },
+    network: (i) => nodeNetworks.get(i),
     running: () => members.flatMap((m) => (m.node === undefined ? [] : [m.node])),
     async close() {
       await Promise.all(members.map((_, i) => cluster.stop(i)))
