@@ -36,3 +36,7 @@ export {
 } from './net/create.js'
 export { blocksTopic } from './net/gossip.js'
 export { SYNC_PROTOCOL, type SyncRequest, type PeerAddresses } from './net/sync-wire.js'
+export { openChainStore, FileChainStore, type ChainStoreInit } from './store/file-store.js'
+export { type FsyncMode } from './store/append-file.js'
+export { type SignedRef, LAST_SIGNED_FILE } from './store/last-signed.js'
+export { type Evidence } from './store/load.js'
