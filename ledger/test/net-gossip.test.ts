@@ -89,5 +89,12 @@ describe('ledger network: gossip between members', () => {
     await new Promise((r) => setTimeout(r, 500))
     expect(b.handlers.validated.some((s) => s.text.length > 64 * 1024)).toBe(false)
     expect(b.handlers.texts()).toEqual([])
+    // A node does not publish what its own limit refuses (peers would penalise it); publish still does not throw.
+    const scoreBefore = a.net.score(b.net.peerId)
+    expect(() => b.net.publish(new Uint8Array(64 * 1024 + 1))).not.toThrow()
+    expect(b.net.queuedMessages()).toBe(0)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(a.handlers.validated).toEqual([])
+    expect(a.net.score(b.net.peerId)).toBeGreaterThanOrEqual(Math.min(0, scoreBefore))
   })
 })

@@ -159,7 +159,14 @@ export async function createLedgerNetwork(init: LedgerNetworkInit, handlers: Led
           const member = peerMembers.get(peerId)
           return member === undefined ? [] : [{ peerId, member }]
         }),
-    publish: (data) => queue.push(data),
+    publish: (data) => {
+      // Peers would Reject it and score us down: refuse it here, loudly (publish never throws).
+      if (data.length > init.gossip.maxMessageBytes) {
+        log.error({ bytes: data.length, maxMessageBytes: init.gossip.maxMessageBytes }, 'not published: message above gossip.maxMessageBytes')
+        return
+      }
+      queue.push(data)
+    },
     queuedMessages: () => queue.size,
     topicPeers: () => pubsub.getSubscribers(topic).map(String),
     requestBlocks: async (peerId, chain, from, max, signal) => {
