@@ -101,13 +101,10 @@ export function hospitalFigures(id: string, registry: Registry, state: RegionSta
     t.units += 1
     return unitFigures(u, reg, snap, thresholds)
   })
+  // Site-wide figures, as R-A's hospitalEscalation: one full ICU escalates the ICU, not the site
+  // (NHS OPEL is declared for the whole site), so hospital and region mode agree on the same figures.
   const e = escalationOf(indicatorsOfFigures(sum, admissionTrendPercent(snap, thresholds.trendWindowHours)), thresholds, 'Hospital')
-  // A hospital is at least as escalated as its most escalated unit (one full ICU is a site problem in the region's eyes).
-  const worst = units.reduce<UnitFigures | undefined>((w, u) => (w === undefined || u.escalation.level > w.escalation.level ? u : w), undefined)
-  const escalation: RegionEscalation =
-    worst !== undefined && worst.escalation.level > e.level
-      ? { level: worst.escalation.level, reason: `${worst.name}: ${worst.escalation.reason}`.slice(0, MAX_REASON_LENGTH), reported: { ...snap.tx.escalation } }
-      : { level: e.level, reason: e.reason, reported: { ...snap.tx.escalation } }
+  const escalation: RegionEscalation = { level: e.level, reason: e.reason, reported: { ...snap.tx.escalation } }
   return {
     ...base,
     ...sum,
