@@ -3,16 +3,10 @@
  * written straight into A's store (built with `createBlock`, as A's producer would have), A starts,
  * then a fresh node B starts, bootstraps to A and syncs, verifying every block before applying it.
  */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { LedgerConfig } from '@rhn/protocols'
-import { createBlock } from '../src/chain/block.js'
-import { parseMemberKey } from '../src/chain/keys.js'
-import { membershipFromGenesis } from '../src/chain/membership.js'
-import type { Block } from '../src/interface.js'
 import { openChainStore } from '../src/store/file-store.js'
+import { buildChain } from '../test/fixtures/chain-builder.js'
 import { makeBenchConsortium } from './consortium.js'
-import { snapshot } from './load.js'
 
 /** What the catch-up measured. */
 export interface CatchUpResult {
@@ -27,19 +21,15 @@ export interface CatchUpResult {
 export async function catchUpPhase(blocks: number, fsync: LedgerConfig['fsync']): Promise<CatchUpResult> {
   const consortium = await makeBenchConsortium(2, fsync)
   try {
-    const membership = membershipFromGenesis(consortium.genesis)
-    const self = membership.nodes[0]!
-    const privateKey = parseMemberKey(await readFile(join(consortium.memberDirs[0]!, 'keys', 'member.key')))
+    const { fixture } = consortium
+    const self = fixture.nodes[0]!
     const t0 = performance.now()
+    // Recent block times (1 s apart, ending now), as a node that ran for a while would hold.
+    const chain = buildChain(fixture, self, blocks, undefined, Date.now() - blocks * 1_000)
     // Setup only: written without fsync (the node's own appends honour its config).
-    const store = await openChainStore({ dir: join(consortium.memberDirs[0]!, 'data', 'ledger'), membership, fsync: 'never' })
-    let prev: Block | undefined
-    const time0 = Date.now() - blocks
-    for (let h = 0; h < blocks; h++) {
-      prev = createBlock({ membership, node: self, privateKey, prev, txs: [snapshot(self.member, h)], time: time0 + h })
-      await store.append(prev)
-    }
-    await store.recordSigned(prev!)
+    const store = await openChainStore({ dir: self.dataDir, membership: fixture.membership, fsync: 'never' })
+    for (const block of chain) await store.append(block)
+    await store.recordSigned(chain[chain.length - 1]!)
     await store.close()
     const buildMs = performance.now() - t0
 

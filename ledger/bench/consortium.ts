@@ -1,66 +1,45 @@
 /**
- * Real ledger nodes in this process on loopback for the bench: keys on disk, a genesis, one config
- * per node (listen on a free port, bootstrap to the nodes already up), started one after another.
+ * Real ledger nodes in this process on loopback for the bench: the test fixture's consortium (keys
+ * and genesis on disk), one config per node (listen on a free port, bootstrap to the nodes already
+ * up), started one after another.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type Genesis, type LedgerConfig, parseGenesis, parseLedgerConfig } from '@rhn/protocols'
-import { generateMemberKey, generatePeerKey, writeKeyFile } from '../src/chain/keys.js'
+import { rm } from 'node:fs/promises'
+import { type LedgerConfig, parseLedgerConfig } from '@rhn/protocols'
 import { createLedgerNode } from '../src/node/ledger-node.js'
 import type { LedgerNode } from '../src/node/types.js'
+import { makeConsortium, type TestConsortium } from '../test/fixtures/consortium.js'
 
-/** Member ids of the bench consortium (ODS-style codes). */
-export const MEMBER_IDS = ['RXA', 'RXB', 'RXC', 'RXD', 'RXE', 'RXF', 'RXG', 'RXH']
-
-/** A consortium of N single-node members, with its folder. */
+/** A test consortium of N single-node members with the nodes started so far. */
 export interface BenchConsortium {
-  dir: string
-  genesis: Genesis
-  /** The node folders, one per member (keys in `keys/`, data in `data/`). */
-  memberDirs: string[]
+  fixture: TestConsortium
   nodes: LedgerNode[]
-  /** Starts member `i`'s node, bootstrapping to every running node; `extra` overrides config keys. */
-  start(i: number, extra?: Partial<LedgerConfig>): Promise<LedgerNode>
+  /** Starts member `i`'s node, bootstrapping to every running node. */
+  start(i: number): Promise<LedgerNode>
   /** Stops every node and removes the folder. */
   close(): Promise<void>
 }
 
 /** Writes keys and the genesis of `n` members; starts nothing. */
 export async function makeBenchConsortium(n: number, fsync: LedgerConfig['fsync']): Promise<BenchConsortium> {
-  const dir = await mkdtemp(join(tmpdir(), `rhn-ledger-bench-${n}-`))
-  const memberDirs: string[] = []
-  const members = []
-  for (let i = 0; i < n; i++) {
-    const id = MEMBER_IDS[i]!
-    const memberDir = join(dir, id.toLowerCase())
-    const key = generateMemberKey()
-    const peer = await generatePeerKey()
-    await writeKeyFile(join(memberDir, 'keys', 'member.key'), key.privateKeyPem)
-    await writeKeyFile(join(memberDir, 'keys', 'peer.key'), peer.bytes)
-    memberDirs.push(memberDir)
-    members.push({ id, name: `Bench hospital ${id}`, publicKeys: [key.publicKeyBase64], peerIds: [peer.peerId] })
-  }
-  const genesis = parseGenesis(JSON.stringify({ consortiumId: 'bench-consortium', createdAt: new Date().toISOString(), members }))
+  const fixture = await makeConsortium(n, { consortiumId: 'bench-consortium' })
   const nodes: LedgerNode[] = []
   return {
-    dir,
-    genesis,
-    memberDirs,
+    fixture,
     nodes,
-    async start(i, extra = {}) {
+    async start(i) {
+      const t = fixture.nodes[i]!
       const bootstrap = nodes.flatMap((node) => node.status().listen.filter((a) => a.includes('/ip4/127.0.0.1/')).slice(0, 1))
       const config = parseLedgerConfig(
-        JSON.stringify({ memberId: MEMBER_IDS[i], genesisFile: '../genesis.yaml', listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, fsync, api: { port: 0 }, ...extra }),
+        JSON.stringify({ memberId: t.member, keyFile: t.keyFile, peerKeyFile: t.peerKeyFile, genesisFile: fixture.genesisFile, dataDir: t.dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, fsync }),
       )
-      const node = createLedgerNode({ config, genesis, baseDir: memberDirs[i] })
+      const node = createLedgerNode({ config, genesis: fixture.genesis })
       await node.start()
       nodes.push(node)
       return node
     },
     async close() {
       await Promise.all(nodes.map((node) => node.stop()))
-      await rm(dir, { recursive: true, force: true })
+      await rm(fixture.dir, { recursive: true, force: true })
     },
   }
 }

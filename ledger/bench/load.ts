@@ -2,8 +2,9 @@
  * Load phases of the ledger bench: submissions at a steady rate and as fast as possible, with the
  * confirmation latency of each transaction measured on the node that took it (submit ▸ confirmed).
  */
-import type { CapacitySnapshotTx, SubmittedTxInput } from '@rhn/protocols'
+import type { SubmittedTxInput } from '@rhn/protocols'
 import type { LedgerNode } from '../src/node/types.js'
+import { capacitySnapshotTx } from '../test/fixtures/txs.js'
 
 /** What one phase measured. */
 export interface PhaseResult {
@@ -25,28 +26,8 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** A valid capacity snapshot of `hospital`, distinct per `seq` (its `takenAt`). */
-export function snapshot(hospital: string, seq: number): CapacitySnapshotTx {
-  const occupied = seq % 10
-  return {
-    kind: 'capacity-snapshot',
-    hospital,
-    takenAt: 1_700_000_000_000 + seq,
-    units: [
-      {
-        unit: `${hospital.toLowerCase()}-icu`,
-        unitType: 'icu',
-        beds: { total: 10, occupied, available: 10 - occupied },
-        ventilators: { total: 4, inUse: 1, available: 3 },
-        ppe: [],
-        admissions: 0,
-        discharges: 0,
-        escalation: { level: 1, reason: 'bench' },
-      },
-    ],
-    escalation: { level: 1, reason: 'bench' },
-  }
-}
+/** A valid capacity snapshot of `hospital`, distinct per `seq`. */
+export const snapshot = (hospital: string, seq: number): SubmittedTxInput => capacitySnapshotTx(hospital, seq % 1_000_000, 1_736_150_400_000 + seq) as SubmittedTxInput
 
 /** Tracks submissions and confirmations on every node. */
 class Tracker {
