@@ -40,3 +40,4 @@ export { openChainStore, FileChainStore, type ChainStoreInit } from './store/fil
 export { type FsyncMode } from './store/append-file.js'
 export { type SignedRef, LAST_SIGNED_FILE } from './store/last-signed.js'
 export { type Evidence } from './store/load.js'
+export { verifyDataDir, type VerifyReport, type ChainReport } from './verify.js'

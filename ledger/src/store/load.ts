@@ -43,7 +43,7 @@ export function loadChain(scan: ScanResult, chain: string, membership: Membershi
   const blocks: Block[] = []
   for (const [i, { offset, payload }] of scan.records.entries()) {
     const r = decodeBlock(payload, membership, { maxBytes: LOAD_MAX_BLOCK_BYTES })
-    if (r.fault !== undefined) return { blocks, problem: { offset, where: `record ${i} (height ${blocks.length} expected)`, detail: `${r.fault}: ${r.detail}` } }
+    if (r.fault !== undefined) return { blocks, problem: { offset, where: `record ${i}, height ${blocks.length} expected`, detail: `${r.fault}: ${r.detail}` } }
     const b = r.block
     const where = `height ${b.header.height}`
     if (b.header.chain !== chain) return { blocks, problem: { offset, where, detail: `block of chain ${b.header.chain} in the file of ${chain}` } }
