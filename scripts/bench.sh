@@ -16,6 +16,9 @@ echo
 echo "== aggregator: MQTT ▸ twin ▸ store ingest and /api/stream latency =="
 "${TSX[@]}" aggregator/bench/ingest.ts
 echo
+echo "== aggregator: rebalancing solve time, 20 hospitals (HiGHS) =="
+"${TSX[@]}" aggregator/bench/rebalance.ts
+echo
 echo "== edge-agent: throughput, latency and replay against the simulator and Mosquitto =="
 "${TSX[@]}" edge-agent/bench/throughput.ts
 echo

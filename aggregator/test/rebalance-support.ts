@@ -31,3 +31,54 @@ export function ward(beds: number, occupied: number, waitingMild = 0): Rebalance
 export function gloves(stock: number, burnPerDay: number): RebalancePpe {
   return { gtin: GLOVES, item: 'gloves', stock, burnPerDay }
 }
+
+/** The six PPE GTINs of a generated region, one per item. */
+export const REGION_PPE = [
+  { gtin: GLOVES, item: 'gloves' },
+  { gtin: GOWNS, item: 'gown' },
+  { gtin: '05012345678924', item: 'ffp3-mask' },
+  { gtin: '05012345678931', item: 'fluid-resistant-mask' },
+  { gtin: '05012345678948', item: 'visor' },
+  { gtin: '05012345678955', item: 'apron' },
+] as const
+
+/** mulberry32: a small seeded PRNG, so a generated region is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * A surge-shaped region: `count` hospitals within ~60 km, each with the six unit types and six PPE
+ * GTINs, some full with patients waiting and ventilators short, others with room and stock to spare.
+ */
+export function generatedRegion(seed: number, count = 20): RebalanceHospital[] {
+  const rnd = seededRandom(seed)
+  const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1))
+  return Array.from({ length: count }, (_, i) => {
+    const pressure = rnd() // 0 quiet … 1 overwhelmed
+    const unit = (unitType: RebalanceUnit['unitType'], beds: number, ventilated: boolean): RebalanceUnit => {
+      const total = int(Math.ceil(beds / 2), beds)
+      const occupied = Math.min(total, Math.round(total * (0.4 + 0.6 * pressure) + int(0, 2)))
+      const vents = ventilated ? Math.max(0, occupied + int(-4, 3)) : 0
+      const u: RebalanceUnit = { unitType, beds: { total, occupied }, ventilators: { total: vents, inUse: Math.min(vents, occupied) } }
+      if (pressure > 0.7 && occupied === total) u.waiting = unitType === 'icu' ? { critical: int(1, 4) } : { mild: int(0, 3), severe: int(0, 2) }
+      return u
+    }
+    const units = [unit('icu', 16, true), unit('hdu', 12, true), unit('ed', 30, false), unit('ward', 80, false), unit('theatre', 8, true), unit('isolation', 10, false)]
+    const ppe = REGION_PPE.map(({ gtin, item }) => {
+      const burnPerDay = int(20, 400)
+      return { gtin, item, burnPerDay, stock: Math.round(burnPerDay * (pressure > 0.6 ? rnd() * 2.5 : 3 + rnd() * 10)) }
+    })
+    const angle = rnd() * 2 * Math.PI
+    const r = 60 * Math.sqrt(rnd())
+    const id = `R${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`
+    return { id, name: `${id} General`, location: { lat: 51.5 + (r * Math.cos(angle)) / 111.195, lon: -0.1 + (r * Math.sin(angle)) / 69.2 }, units, ppe }
+  })
+}

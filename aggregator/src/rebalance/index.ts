@@ -13,6 +13,7 @@ export type {
   RecommendationKind,
   RebalanceResult,
   RebalanceStatus,
+  SolveRecord,
   UnmetDemand,
   SeverityCounts,
   RecommendedRequest,

@@ -4,7 +4,7 @@
  */
 import { SEVERITIES, type UnitType } from '@rhn/protocols'
 import { AggregatorError } from '../errors.js'
-import type { Flow } from './program.js'
+import type { Flow } from './lp.js'
 import type { Prepared } from './prepare.js'
 import type { UnmetDemand } from './types.js'
 

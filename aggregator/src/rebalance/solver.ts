@@ -38,12 +38,11 @@ export interface SolveOutcome {
  * Solve one CPLEX LP-format program. Throws `RHN_AGG_REBALANCE_SOLVER` naming the stage when HiGHS
  * fails; then the shared instance is dropped, since a trapped WebAssembly instance is not trusted again.
  */
-export async function solveLp(lp: string, stage: string, timeLimitS: number): Promise<SolveOutcome> {
+export async function solveLp(lp: string, stage: string, timeLimitS: number, mipRelGap: number): Promise<SolveOutcome> {
   const highs = await loadSolver()
   let result: ReturnType<Highs['solve']>
   try {
-    // mip_rel_gap 0: the first stage's optimum bounds the second, so it must be the optimum, not 0.01 % off it.
-    result = highs.solve(lp, { output_flag: false, time_limit: timeLimitS, mip_rel_gap: 0 })
+    result = highs.solve(lp, { output_flag: false, time_limit: timeLimitS, mip_rel_gap: mipRelGap })
   } catch (err) {
     shared = undefined
     throw new AggregatorError('RHN_AGG_REBALANCE_SOLVER', `rebalance: HiGHS failed in the ${stage} solve: ${String(err)}`, { cause: err })

@@ -125,6 +125,17 @@ export interface UnmetDemand {
  */
 export type RebalanceStatus = 'optimal' | 'not-needed' | 'no-donor' | 'time-limit'
 
+/** One HiGHS solve of a call, for logs and the bench. */
+export interface SolveRecord {
+  /** The independent block solved: "patients and ventilators" or "PPE <gtin>". */
+  block: string
+  stage: 'unmet-demand' | 'transfer-distance'
+  /** True when the LP relaxation's optimum was whole and so optimal; false when the MIP was solved. */
+  lpRelaxation: boolean
+  status: string
+  ms: number
+}
+
 /** The advice. */
 export interface RebalanceResult {
   recommendations: Recommendation[]
@@ -134,6 +145,8 @@ export interface RebalanceResult {
   solverStatus: string | null
   /** Wall-clock time of the whole call, ms. */
   solveMs: number
+  /** Each HiGHS solve run (none when `not-needed` or `no-donor`), in order. */
+  solves: SolveRecord[]
   /** Inputs that were usable but limit the advice (e.g. a hospital without a location). */
   warnings: string[]
 }
