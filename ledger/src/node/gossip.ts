@@ -67,7 +67,7 @@ export class GossipSide {
     const held = core.store.get(chain, height)
     if (held !== undefined) {
       if (held.hash !== block.hash) {
-        void core.receive(block) // the equivocation path: evidence stored and gossiped by this node
+        this.#apply(core.receive(block), fromPeer) // the equivocation path: evidence stored and gossiped by this node
         return 'ignore'
       }
       if (this.#init.now() - block.header.time > STALE_BLOCK_AGE_MS) return this.#reject('stale', fromPeer, `block ${chain}#${height} held already and ${Math.round((this.#init.now() - block.header.time) / 1000)} s old: a replay`)
@@ -76,7 +76,7 @@ export class GossipSide {
     const head = core.store.head(chain)
     const next = head === undefined ? 0 : head.header.height + 1
     if (height > next) {
-      void core.receive(block) // buffered until the gap is filled
+      this.#apply(core.receive(block), fromPeer) // buffered until the gap is filled
       this.#init.onGap(fromPeer, chain, height)
       return 'ignore'
     }
@@ -94,9 +94,13 @@ export class GossipSide {
   onMessage(data: Uint8Array, fromPeer: string): void {
     const decoded = this.#decoded.get(data) ?? this.#decode(data, fromPeer)
     if (decoded === undefined) return
-    const { core, logger } = this.#init
-    const done = decoded.type === 'block' ? core.receive(decoded.block) : core.adoptEvidence(decoded.a, decoded.b)
-    done.catch((err: unknown) => logger.error({ err, fromPeer }, 'applying a gossiped message failed'))
+    const { core } = this.#init
+    this.#apply(decoded.type === 'block' ? core.receive(decoded.block) : core.adoptEvidence(decoded.a, decoded.b), fromPeer)
+  }
+
+  /** Work started from gossip runs on; a failure (the store refusing a write) is logged, never unhandled. */
+  #apply(done: Promise<unknown>, fromPeer: string): void {
+    done.catch((err: unknown) => this.#init.logger.error({ err, fromPeer }, 'applying a gossiped message failed'))
   }
 
   #decode(data: Uint8Array, fromPeer: string): Decoded | undefined {
