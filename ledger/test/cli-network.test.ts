@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { freePort } from '@rhn/test/harness'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LedgerClient } from '../src/client.js'
+import { crc32 } from '../src/store/crc32.js'
+import { RECORD_HEADER_BYTES } from '../src/store/records.js'
 import { cli, cliDone, killAll, type Run, waitFor } from './cli-support.js'
 import { capacitySnapshotTx } from './fixtures/txs.js'
 import type { SubmittedTxInput } from '@rhn/protocols'
@@ -19,6 +21,7 @@ describe('rhn-ledger run, status, inspect and verify with three nodes', () => {
   const runs: Run[] = []
   const apiUrls: string[] = []
   let txId: string
+  let original: Buffer
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rhn-ledger-net-'))
@@ -97,17 +100,35 @@ describe('rhn-ledger run, status, inspect and verify with three nodes', () => {
     for (const run of runs) expect(run.stdout).toMatch(/SIGTERM; stopping[\s\S]*stopped\.\n$/)
   })
 
-  it('verify passes on a stopped node\'s data, and names the chain and height of a flipped byte (exit 1)', async () => {
-    const ok = await cliDone(['verify', '--data', join(dir, 'rxb', 'data'), '--genesis', join(dir, 'genesis.yaml')])
+  it('verify passes on a stopped node\'s data, and names the chain and height of a tampered block (exit 1)', async () => {
+    const data = join(dir, 'rxb', 'data')
+    const ok = await cliDone(['verify', '--data', data, '--genesis', join(dir, 'genesis.yaml')])
     expect(ok.stderr).toBe('')
     expect(ok.code).toBe(0)
-    expect(ok.stdout).toMatch(/RXA-0\s+\d+/)
-    const file = join(dir, 'rxb', 'data', 'chains', 'RXA-0.log')
-    const bytes = await readFile(file)
-    bytes[20] = bytes[20]! ^ 0x01 // inside the first record (height 0), not a torn tail
-    await writeFile(file, bytes)
-    const bad = await cliDone(['verify', '--data', join(dir, 'rxb', 'data'), '--genesis', join(dir, 'genesis.yaml')])
+    expect(ok.stdout).toMatch(/^RXA-0\s+[1-9]\d*\s+\d+/m)
+    expect(ok.stdout).toMatch(/every block, signature and link checks out/)
+    // An edit with its checksum recomputed: only the block hash and signature can catch it.
+    const file = join(data, 'chains', 'RXA-0.log')
+    original = await readFile(file)
+    const tampered = Buffer.from(original)
+    const length = tampered.readUInt32BE(0)
+    const payload = tampered.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + length)
+    const at = payload.indexOf('"occupied":') + '"occupied":'.length
+    payload[at] = payload[at] === 0x31 ? 0x32 : 0x31 // another digit: still valid JSON
+    tampered.writeUInt32BE(crc32(payload), 4)
+    await writeFile(file, tampered)
+    const bad = await cliDone(['verify', '--data', data, '--genesis', join(dir, 'genesis.yaml')])
     expect(bad.code).toBe(1)
-    expect(bad.stdout + bad.stderr).toMatch(/RXA-0.*height 0/)
+    expect(bad.stdout).toMatch(/PROBLEM: RXA-0: .*height 0/)
+  })
+
+  it('verify names a flipped byte (bit rot) inside a chain file, not only at its tail (exit 1)', async () => {
+    const data = join(dir, 'rxb', 'data')
+    const rotten = Buffer.from(original)
+    rotten[RECORD_HEADER_BYTES + 20] = rotten[RECORD_HEADER_BYTES + 20]! ^ 0x01 // inside the first record: later records are intact
+    await writeFile(join(data, 'chains', 'RXA-0.log'), rotten)
+    const bad = await cliDone(['verify', '--data', data, '--genesis', join(dir, 'genesis.yaml')])
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/PROBLEM: RXA-0: .*(offset 0|height 0)/)
   })
 })
