@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { LedgerTxSchema } from '@rhn/protocols'
 import { BLOCK_SIGNING_DOMAIN, blockRef, checkLink, createBlock, decodeBlock, encodeBlock, linkProblem } from '../src/chain/block.js'
 import { canonicalHash, canonicalJson } from '../src/chain/canonical.js'
-import { merkleProof, verifyMerkleProof } from '../src/chain/merkle.js'
+import { merkleProof, merkleRoot, verifyMerkleProof } from '../src/chain/merkle.js'
 import type { Block } from '../src/interface.js'
 import { makeConsortium, type TestConsortium } from './fixtures/consortium.js'
 import { capacitySnapshotTx, endorsementTx, patientTransferTx, resourceRequestTx } from './fixtures/txs.js'
@@ -137,13 +137,31 @@ describe('blocks', () => {
     for (const bytes of cases) expect(decodeBlock(bytes, c.membership).fault).toBe('malformed')
   })
 
+  it('accepts one byte form per block: re-serialised copies are malformed (gossip ids are content hashes)', () => {
+    const b = make(0, undefined, [resourceRequestTx('RXA')])
+    const wire = JSON.parse(Buffer.from(encodeBlock(b)).toString('utf8')) as { header: object; signature: string; txs: Array<Record<string, unknown>> }
+    const spaced = Buffer.from(JSON.stringify(wire, null, 1))
+    const reordered = Buffer.from(JSON.stringify({ txs: wire.txs, signature: wire.signature, header: wire.header }))
+    const { to: _omitted, ...withoutDefault } = wire.txs[0]!
+    const defaultOmitted = Buffer.from(JSON.stringify({ ...wire, txs: [withoutDefault] }))
+    for (const bytes of [spaced, reordered, defaultOmitted]) {
+      const r = decodeBlock(bytes, c.membership)
+      expect(r.fault).toBe('malformed')
+      expect(r.fault && r.detail).toMatch(/canonical encoding/)
+    }
+  })
+
   it('a submission authored by another member is a bad tx, even when correctly signed', () => {
     const b = make(0, undefined, [capacitySnapshotTx('RXB', 1)])
     const r = decodeBlock(encodeBlock(b), c.membership)
     expect(r).toMatchObject({ fault: 'bad-tx' })
     expect(r.fault && r.detail).toMatch(/authored by RXB; a block of RXA/)
-    const invalidTx = make(0, undefined, [{ kind: 'resource-request', from: 'RXA' } as never])
-    expect(decodeBlock(encodeBlock(invalidTx), c.membership)).toMatchObject({ fault: 'bad-tx' })
+    // A tx that is no ledger transaction: createBlock refuses it, and a block signed by hand with it is refused.
+    const invalid = { kind: 'resource-request', from: 'RXA' }
+    expect(() => make(0, undefined, [invalid as never])).toThrow(expect.objectContaining({ code: 'RHN_LEDGER_BAD_TX' }))
+    const b0 = make(0, undefined, [])
+    const bytes = signed(0, { ...b0.header, txCount: 1, txRoot: merkleRoot([canonicalHash(invalid)]) }, [invalid])
+    expect(decodeBlock(bytes, c.membership)).toMatchObject({ fault: 'bad-tx' })
   })
 
   it('a chain that is not in the genesis, or a member claiming another member\'s chain, is not-member', () => {

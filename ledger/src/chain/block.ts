@@ -6,6 +6,7 @@
  */
 import { type KeyObject, sign, verify } from 'node:crypto'
 import { type BlockRef, type LedgerTx, LedgerTxSchema, txAuthor } from '@rhn/protocols'
+import { LedgerError } from '../errors.js'
 import type { Block, BlockFault, BlockHeader, ConsensusNode, Membership } from '../interface.js'
 import { canonicalBytes, canonicalHash, canonicalJson, sha256Hex } from './canonical.js'
 import { merkleRoot } from './merkle.js'
@@ -62,9 +63,18 @@ export interface CreateBlockInit {
   time: number
 }
 
-/** Builds and signs the next block of `node`'s chain. The transactions are taken as given (already validated by the caller). */
+/**
+ * Builds and signs the next block of `node`'s chain. Each transaction is validated against
+ * `LedgerTxSchema` (`RHN_LEDGER_BAD_TX` if one is invalid); authorship is the caller's to check.
+ */
 export function createBlock(init: CreateBlockInit): Block {
-  const { membership, node, privateKey, prev, txs, time } = init
+  const { membership, node, privateKey, prev, time } = init
+  // Parsed, so defaults are filled exactly as every decoder will fill them (else the Merkle root would differ).
+  const txs = init.txs.map((tx, i) => {
+    const r = LedgerTxSchema.safeParse(tx)
+    if (!r.success) throw new LedgerError('RHN_LEDGER_BAD_TX', `cannot put tx ${i} (${String((tx as { kind?: unknown }).kind)}) in a block: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`)
+    return r.data
+  })
   const txIds = txs.map((tx) => canonicalHash(tx))
   const header: BlockHeader = {
     consortium: membership.genesis.consortiumId,
@@ -109,9 +119,11 @@ const refuse = (fault: BlockFault, detail: string): DecodeResult => ({ fault, de
 export function decodeBlock(bytes: Uint8Array, membership: Membership, options: DecodeBlockOptions = {}): DecodeResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOCK_BYTES
   if (bytes.byteLength > maxBytes) return refuse('oversized', `block is ${bytes.byteLength} bytes, the limit is ${maxBytes}`)
+  let text: string
   let json: unknown
   try {
-    json = JSON.parse(utf8.decode(bytes))
+    text = utf8.decode(bytes)
+    json = JSON.parse(text)
   } catch (cause) {
     return refuse('malformed', `block is not UTF-8 JSON: ${(cause as Error).message}`)
   }
@@ -140,10 +152,17 @@ export function decodeBlock(bytes: Uint8Array, membership: Membership, options: 
     }
     txs.push(tx.data)
   }
-  const txIds = txs.map((tx) => sha256Hex(canonicalJson(tx)))
+  const txTexts = txs.map((tx) => canonicalJson(tx))
+  const txIds = txTexts.map((t) => sha256Hex(t))
   const root = merkleRoot(txIds)
   if (root !== header.txRoot) return refuse('malformed', `${where}: the Merkle root of its transactions is ${root}, its header says ${header.txRoot}`)
-  const hash = canonicalHash(header)
+  const headerText = canonicalJson(header)
+  // One byte form per block: gossip message ids are content hashes, so a relay re-serialising a
+  // block (spaces, key order, omitted defaults) must not make it a new message.
+  if (text !== `{"header":${headerText},"signature":${JSON.stringify(signature)},"txs":[${txTexts.join(',')}]}`) {
+    return refuse('malformed', `${where} is not in canonical encoding (sorted keys, no whitespace, defaults filled)`)
+  }
+  const hash = sha256Hex(headerText)
   if (!verify(null, signedMessage(hash), node.publicKey, Buffer.from(signature, 'base64'))) {
     return refuse('bad-signature', `${where}: signature does not verify against ${node.chain}'s key ${node.publicKeyBase64}`)
   }
