@@ -53,4 +53,19 @@ describe('rebalancing a whole region', () => {
     expect(result.status).toBe('no-donor')
     expect(result.unmet.after.ventilators).toBe(2)
   })
+
+  it('counts ventilators per critical patient from the options (H1)', async () => {
+    // 12 critical patients × 0.5 = 6 ventilators needed at RXB, 4 there; RXA needs 2 of its 6.
+    const result = await rebalance({
+      hospitals: [hospital('RXA', 0, [icu(10, 4, 6, 2)]), hospital('RXB', 8, [icu(14, 12, 4, 4)])],
+      options: { ventilatorsPerCriticalPatient: 0.5 },
+    })
+    expect(result.recommendations.map((r) => [r.from, r.to, r.quantity])).toEqual([['RXA', 'RXB', 2]])
+    expect(result.recommendations[0]!.reason).toContain('needs 6: 12 critical patients × 0.5')
+  })
+
+  it('stops before solving when its signal is aborted', async () => {
+    const signal = AbortSignal.abort()
+    await expect(rebalance({ hospitals: [hospital('RXB', 0, [icu(14, 12, 10, 10)])] }, { signal })).rejects.toMatchObject({ name: 'AbortError' })
+  })
 })

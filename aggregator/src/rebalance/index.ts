@@ -20,3 +20,6 @@ export type {
 } from './types.js'
 export { rebalance } from './rebalance.js'
 export { toRequest } from './request.js'
+export { hospitalFromSnapshot, type HospitalFacts, type SnapshotExtras } from './snapshot.js'
+export { DEFAULT_OPTIONS } from './prepare.js'
+export { DEFAULT_TIME_LIMIT_S } from './rebalance.js'
