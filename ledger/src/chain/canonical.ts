@@ -15,7 +15,13 @@ const encoder = new TextEncoder()
  * `undefined` in an array, functions, symbols, bigints, and objects that are not plain.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$')
+  try {
+    return write(value)
+  } catch (e) {
+    if (e !== UNENCODABLE) throw e
+    // The fast path keeps no key path; find the first value that failed, for the message.
+    throw refuse(...firstProblem(value, '$')!)
+  }
 }
 
 /** The canonical JSON of `value` as UTF-8 bytes. */
@@ -33,40 +39,77 @@ export function canonicalHash(value: unknown): string {
   return sha256Hex(canonicalJson(value))
 }
 
-function write(value: unknown, path: string): string {
+/** Thrown by `write` (no allocation per node for path bookkeeping); `canonicalJson` turns it into an error naming where. */
+const UNENCODABLE = new Error('value has no canonical JSON')
+
+function write(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value)
     case 'boolean':
       return value ? 'true' : 'false'
     case 'number':
-      if (!Number.isFinite(value)) throw refuse(path, `number ${String(value)} is not finite`)
+      if (!Number.isFinite(value)) throw UNENCODABLE
       return JSON.stringify(value) // ECMAScript Number::toString: the RFC 8785 number form; -0 becomes 0
     case 'object': {
       if (value === null) return 'null'
       if (Array.isArray(value)) {
-        return `[${value.map((v, i) => (v === undefined ? fail(`${path}[${i}]`, 'undefined in an array') : write(v, `${path}[${i}]`))).join(',')}]`
+        let out = '['
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i]
+          if (v === undefined) throw UNENCODABLE
+          out += (i === 0 ? '' : ',') + write(v)
+        }
+        return `${out}]`
       }
       const proto = Object.getPrototypeOf(value) as unknown
-      if (proto !== Object.prototype && proto !== null) throw refuse(path, `a ${value.constructor?.name ?? 'non-plain'} object has no canonical JSON`)
+      if (proto !== Object.prototype && proto !== null) throw UNENCODABLE
       const record = value as Record<string, unknown>
-      const parts: string[] = []
+      let out = '{'
+      let first = true
       for (const key of Object.keys(record).sort()) {
         const v = record[key]
         if (v === undefined) continue
-        parts.push(`${JSON.stringify(key)}:${write(v, `${path}.${key}`)}`)
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${write(v)}`
+        first = false
       }
-      return `{${parts.join(',')}}`
+      return `${out}}`
     }
     default:
-      throw refuse(path, `a ${typeof value} has no canonical JSON`)
+      throw UNENCODABLE
+  }
+}
+
+/** The path and reason of the first value `write` cannot encode. */
+function firstProblem(value: unknown, path: string): [string, string] | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return undefined
+    case 'number':
+      return Number.isFinite(value) ? undefined : [path, `number ${String(value)} is not finite`]
+    case 'object': {
+      if (value === null) return undefined
+      if (Array.isArray(value)) {
+        for (const [i, v] of (value as unknown[]).entries()) {
+          const p = v === undefined ? ([`${path}[${i}]`, 'undefined in an array'] as [string, string]) : firstProblem(v, `${path}[${i}]`)
+          if (p !== undefined) return p
+        }
+        return undefined
+      }
+      const proto = Object.getPrototypeOf(value) as unknown
+      if (proto !== Object.prototype && proto !== null) return [path, `a ${value.constructor?.name ?? 'non-plain'} object has no canonical JSON`]
+      for (const [k, v] of Object.entries(value)) {
+        const p = v === undefined ? undefined : firstProblem(v, `${path}.${k}`)
+        if (p !== undefined) return p
+      }
+      return undefined
+    }
+    default:
+      return [path, `a ${typeof value} has no canonical JSON`]
   }
 }
 
 function refuse(path: string, why: string): LedgerError {
   return new LedgerError('RHN_LEDGER_MALFORMED_BLOCK', `cannot encode canonically: ${path}: ${why}`)
-}
-
-function fail(path: string, why: string): never {
-  throw refuse(path, why)
 }
