@@ -45,15 +45,9 @@ export async function run(file: string, verbose: boolean): Promise<number> {
   const logger = pino({ level: verbose ? 'debug' : 'info', base: { member: config.memberId } }, pino.destination(2))
   const { createLedgerNode } = await import('../node/ledger-node.js')
   const node = createLedgerNode({ config, genesis, baseDir, logger })
-  // A signal during start stops as soon as start has finished (or failed).
-  let signalled: string | undefined
-  const stopped = new Promise<string>((done) => {
-    const on = (signal: string) => () => {
-      signalled ??= signal
-      done(signal)
-    }
-    process.once('SIGINT', on('SIGINT'))
-    process.once('SIGTERM', on('SIGTERM'))
+  // Listening before start: a signal during start is remembered and stops the node once start is done.
+  const stopSignal = new Promise<NodeJS.Signals>((done) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done(signal))
   })
   const api = createLedgerApi({ node, token, host: config.api.host, port: config.api.port, logger })
   try {
@@ -63,7 +57,7 @@ export async function run(file: string, verbose: boolean): Promise<number> {
     console.log(`rhn-ledger: ${config.memberId} (chain ${node.chain}) of ${genesis.consortiumId} running — peer id ${status.peerId}`)
     for (const addr of status.listen) console.log(`rhn-ledger: p2p ${addr}`)
     console.log(`rhn-ledger: API ${url} (submissions need the token in ${config.api.tokenFile}); data ${resolve(baseDir, config.dataDir)}, fsync ${config.fsync}`)
-    const signal = signalled ?? (await stopped)
+    const signal = await stopSignal
     console.log(`rhn-ledger: ${signal}; stopping (API, network, store)…`)
   } finally {
     await api.close()
