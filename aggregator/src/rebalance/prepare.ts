@@ -166,6 +166,9 @@ export function prepare(input: RebalanceInput): { hospitals: Prepared[]; options
     if (seen.has(h.id)) problems.push(`${path}.id: ${h.id} appears twice`)
     seen.add(h.id)
     if (h.location === undefined) warnings.push(`${h.id} has no location in the registry: it is left out of every transfer`)
+    else if (!(Math.abs(h.location.lat) <= 90 && Math.abs(h.location.lon) <= 180)) {
+      problems.push(`${path}.location: lat must be within ±90 and lon within ±180, got ${h.location.lat}, ${h.location.lon}`)
+    }
     return prepareHospital(h, path, options, problems)
   })
   if (problems.length > 0) {
