@@ -89,7 +89,7 @@ describe('region feed from confirmed snapshots', () => {
       { t: T0, value: 29 },
       { t: T0 + 60_000, value: 32 },
     ])
-    const ppe = await get<{ points: { t: number; value: number }[] }>(base, `/api/history?id=rxb-icu&metric=Capacity/PPE/DaysOfSupply/${GOWN}&from=${T0}&to=${T0 + 120_000}`)
+    const ppe = await get<{ points: { t: number; value: number }[] }>(base, `/api/history?id=RXB&unitType=icu&metric=Capacity/PPE/DaysOfSupply/${GOWN}&from=${T0}&to=${T0 + 120_000}`)
     expect(ppe.body.points).toEqual([{ t: T0 + 1_000, value: 2.5 }])
     const bad = await get<{ message: string }>(base, '/api/history?id=RXA&metric=Nope/Thing')
     expect(bad.status).toBe(400)
@@ -121,7 +121,7 @@ describe('region feed from confirmed snapshots', () => {
     // It asked the node from its cursor (5), not from the start.
     expect(ledger.polls.slice(pollsBefore)[0]).toMatchObject({ after: 5 })
     await region.store!.flush()
-    expect(await region.store!.count('rxa-icu.bed', 'Capacity/Beds/Occupied', T0, T0 + 3_600_000)).toBe(7)
+    expect(await region.store!.count('RXA.icu.bed', 'Capacity/Beds/Occupied', T0, T0 + 3_600_000)).toBe(7)
   })
 
   it('keeps serving the last view while the node is down, says since when, and resumes without gaps', async () => {

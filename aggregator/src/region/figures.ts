@@ -160,6 +160,13 @@ export function regionOf(registry: Registry, hospitals: HospitalFigures[]): Regi
   return { id: registry.region.id, name: registry.region.name, ...sum, escalation: regionEscalation(hospitals), hospitals, confirmedAt }
 }
 
+/** The sum of several figures (PPE per GTIN, lowest days of supply). */
+export function sumFigures(parts: readonly CapacityFigures[]): CapacityFigures {
+  const sum = emptyFigures()
+  for (const p of parts) addInto(sum, p)
+  return sum
+}
+
 /** The snapshot a change carried, as figures (for the store). */
 export function snapshotTotals(tx: CapacitySnapshotTx): CapacityFigures {
   const sum = emptyFigures()

@@ -3,7 +3,9 @@
  * through the {@link TelemetryStore} interface so `/api/history` works as on a hospital.
  *
  * Tags stay bounded (DESIGN.md): region, hospital, unit, kind, and `asset` = `<scope id>.<kind>`
- * where the scope is a unit, a hospital or the region (`section` is `all`). The measurement is the
+ * where the scope is the region (`north`), a hospital (`RXA`) or a hospital's unit type (`RXA.icu`,
+ * with the unit type as the `unit` tag): capacity per hospital and unit type over time, as regional
+ * operations compare it (per-unit history stays in each hospital's own store). `section` is `all`. The measurement is the
  * kind the figure is about: `bed` (Capacity/Beds/*), `ventilator` (Capacity/Ventilators/*),
  * `ppe-cabinet` (Capacity/PPE/Stock/<gtin>, Capacity/PPE/DaysOfSupply/<gtin>; GTINs are a bounded
  * registry set and a field, never a tag), `patient-flow` (Capacity/Admissions, Capacity/Discharges,
@@ -29,6 +31,11 @@ const PPE_METRIC = /^Capacity\/PPE\/(Stock|DaysOfSupply)\/(\d{14})$/
 export function kindOfRegionMetric(metric: string): ComponentKind | undefined {
   for (const [kind, names] of Object.entries(REGION_METRICS)) if ((names as readonly string[]).includes(metric)) return kind as ComponentKind
   return PPE_METRIC.test(metric) ? 'ppe-cabinet' : undefined
+}
+
+/** The scope id of a hospital's unit type (`RXA.icu`). */
+export function unitTypeScope(hospital: string, unitType: string): string {
+  return `${hospital}.${unitType}`
 }
 
 /** The store asset of one scope's series of one kind. */

@@ -4,14 +4,15 @@
  * telemetry store, tells listeners what changed (the stream, the recommender), and answers the API's
  * questions from its state and the registry. No I/O of its own but `store.write`.
  */
-import type { ConfirmedTx, EscalationConfig, OpelLevel, Registry } from '@rhn/protocols'
+import type { CapacitySnapshotTx, ConfirmedTx, EscalationConfig, OpelLevel, Registry } from '@rhn/protocols'
 import type { Logger } from 'pino'
 import type { TelemetryPoint, TelemetryStore } from '../store/types.js'
-import { hospitalFigures, hospitalIds, regionOf, snapshotTotals } from './figures.js'
+import { escalationOf } from '../escalation/index.js'
+import { hospitalFigures, hospitalIds, indicatorsOfFigures, regionOf, snapshotTotals, sumFigures } from './figures.js'
 import { regionFlows } from './flows.js'
 import { interdependencies } from './interdependencies.js'
-import { ALL_TAG, figurePoints } from './points.js'
-import { applyConfirmed, type RegionChange, type RegionStateData } from './state.js'
+import { ALL_TAG, figurePoints, unitTypeScope } from './points.js'
+import { admissionTrendPercent, applyConfirmed, type RegionChange, type RegionStateData } from './state.js'
 import type { CapacityFigures, HospitalFigures, Interdependency, RegionFigures, RegionFlows, RegionTreeNode } from './types.js'
 
 /** An event of `/api/stream` (region mode). */
@@ -49,6 +50,8 @@ export class RegionTwin {
   readonly #levels = new Map<string, OpelLevel>()
   /** Hospital figures without trend, per hospital, until its next snapshot or a registry change. */
   readonly #figures = new Map<string, HospitalFigures>()
+  /** Latest totals and level per hospital, for the region's points (kept cheap for rebuilds). */
+  readonly #totals = new Map<string, { figures: CapacityFigures; level: number }>()
   #registry: Registry
   #storedPoints = 0
 
@@ -56,6 +59,11 @@ export class RegionTwin {
     this.#c = c
     this.#registry = c.registry
     this.#now = c.now ?? Date.now
+    // After a restart from a checkpoint, the region's sums start from every hospital's latest snapshot.
+    for (const [id, snap] of Object.entries(c.state.hospitals)) {
+      const figures = snapshotTotals(snap.tx)
+      this.#totals.set(id, { figures, level: escalationOf(indicatorsOfFigures(figures, admissionTrendPercent(snap, c.thresholds.trendWindowHours)), c.thresholds, '').level })
+    }
     this.#noteLevels(false)
   }
 
@@ -232,17 +240,30 @@ export class RegionTwin {
     return tree.id === id || tree.children.some((h) => h.id === id || h.children.some((u) => u.id === id))
   }
 
+  /**
+   * The points of one snapshot: per unit type, the hospital and the region, at the snapshot's
+   * takenAt. Computed straight from the snapshot (no per-unit levels), as it runs once per confirmed
+   * snapshot on a rebuild of months of them; the region sums the latest totals of every hospital.
+   */
   #snapshotPoints(hospitalId: string): TelemetryPoint[] {
     const snap = this.#c.state.hospitals[hospitalId]
     if (snap === undefined) return []
-    const h = this.#hospital(hospitalId, false)
     const region = this.#registry.region.id
     const at = snap.tx.takenAt
     const points: TelemetryPoint[] = []
-    for (const u of h.units) points.push(...figurePoints({ region, hospital: h.id, unit: u.id, scope: u.id }, u, u.escalation.level, at))
-    points.push(...figurePoints({ region, hospital: h.id, unit: ALL_TAG, scope: h.id }, snapshotTotals(snap.tx), h.escalation.level, at))
-    const r = this.region()
-    points.push(...figurePoints({ region, hospital: ALL_TAG, unit: ALL_TAG, scope: region }, r, r.escalation.level, at))
+    const byType = new Map<string, CapacitySnapshotTx['units']>()
+    for (const u of snap.tx.units) byType.set(u.unitType, [...(byType.get(u.unitType) ?? []), u])
+    for (const [type, units] of byType) {
+      const sum = snapshotTotals({ ...snap.tx, units })
+      points.push(...figurePoints({ region, hospital: hospitalId, unit: type, scope: unitTypeScope(hospitalId, type) }, sum, escalationOf(indicatorsOfFigures(sum), this.#c.thresholds, '').level, at))
+    }
+    const totals = snapshotTotals(snap.tx)
+    const level = escalationOf(indicatorsOfFigures(totals, admissionTrendPercent(snap, this.#c.thresholds.trendWindowHours)), this.#c.thresholds, '').level
+    this.#totals.set(hospitalId, { figures: totals, level })
+    points.push(...figurePoints({ region, hospital: hospitalId, unit: ALL_TAG, scope: hospitalId }, totals, level, at))
+    const all = sumFigures([...this.#totals.values()].map((t) => t.figures))
+    const regionLevel = [...this.#totals.values()].reduce((max, t) => Math.max(max, t.level), 1)
+    points.push(...figurePoints({ region, hospital: ALL_TAG, unit: ALL_TAG, scope: region }, all, regionLevel, at))
     return points
   }
 

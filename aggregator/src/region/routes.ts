@@ -5,6 +5,7 @@
  * needing hospital's own ledger node, from `ledger.delegates`).
  */
 import { randomUUID } from 'node:crypto'
+import { UNIT_TYPES, type UnitType } from '@rhn/protocols'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RouteAccess } from '../api/auth.js'
 import { badParameter, enumParam, parseDuration, parseTime, stringParam } from '../api/params.js'
@@ -12,7 +13,7 @@ import type { ApiPrincipal } from '../api/types.js'
 import { AggregatorError } from '../errors.js'
 import { toRequest, type RecommendedRequest } from '../rebalance/index.js'
 import { HISTORY_AGGREGATES, type HistoryQuery, type TelemetryStore } from '../store/types.js'
-import { kindOfRegionMetric, regionAsset } from './points.js'
+import { kindOfRegionMetric, regionAsset, unitTypeScope } from './points.js'
 import type { RecommendationView, Recommender } from './recommender.js'
 import type { RegionTwin } from './region-twin.js'
 
@@ -41,9 +42,13 @@ export interface RegionRouteComponents {
 
 const queryOf = (req: FastifyRequest): Record<string, unknown> => (req.query ?? {}) as Record<string, unknown>
 
-/** Reads and checks `GET /api/history?id&metric&from&to&every&agg`. */
-export function parseRegionHistory(query: Record<string, unknown>, now: number): { id: string; q: HistoryQuery } {
+/**
+ * Reads and checks `GET /api/history?id&metric&from&to&every&agg[&unitType]`: `id` is the region or a
+ * hospital; with `unitType`, the series of that hospital's units of the type.
+ */
+export function parseRegionHistory(query: Record<string, unknown>, now: number): { id: string; unitType?: UnitType; q: HistoryQuery } {
   const id = stringParam(query, 'id', true)
+  const unitType = enumParam(query, 'unitType', UNIT_TYPES)
   const metric = stringParam(query, 'metric', true)
   const kind = kindOfRegionMetric(metric)
   if (kind === undefined) badParameter('metric', `"${metric}" is not a region metric (Capacity/Beds/Occupied, Capacity/Ventilators/InUse, Capacity/PPE/Stock/<gtin>, Escalation/Level, …)`)
@@ -57,7 +62,8 @@ export function parseRegionHistory(query: Record<string, unknown>, now: number):
   const agg = enumParam(query, 'agg', HISTORY_AGGREGATES)
   if (agg !== undefined && everyMs === undefined) badParameter('agg', 'needs every (the bucket width)')
   if (everyMs !== undefined && (to - from) / everyMs > MAX_REGION_HISTORY_BUCKETS) badParameter('every', `gives more than ${MAX_REGION_HISTORY_BUCKETS} buckets between from and to; use a wider bucket`)
-  return { id, q: { asset: regionAsset(id, kind), metric, from, to, ...(everyMs === undefined ? {} : { everyMs }), ...(agg === undefined ? {} : { agg }) } }
+  const scope = unitType === undefined ? id : unitTypeScope(id, unitType)
+  return { id, ...(unitType === undefined ? {} : { unitType }), q: { asset: regionAsset(scope, kind), metric, from, to, ...(everyMs === undefined ? {} : { everyMs }), ...(agg === undefined ? {} : { agg }) } }
 }
 
 function neededByOf(body: unknown): number | undefined {
@@ -87,9 +93,11 @@ export function registerRegionRoutes(app: FastifyInstance, c: RegionRouteCompone
   })
 
   app.get('/api/history', { config: viewer }, async (req) => {
-    const { id, q } = parseRegionHistory(queryOf(req), c.now())
-    if (!twin.knows(id)) notFound('region, hospital or unit', id)
-    return { id, metric: q.metric, from: q.from, to: q.to, ...(q.everyMs === undefined ? {} : { everyMs: q.everyMs }), ...(q.agg === undefined ? {} : { agg: q.agg }), points: await store.history(q) }
+    const { id, unitType, q } = parseRegionHistory(queryOf(req), c.now())
+    // Series are kept per region, hospital and hospital unit type (points.ts), not per unit.
+    const known = twin.hospital(id) !== undefined || (unitType === undefined && id === twin.registry.region.id)
+    if (!known) notFound(unitType === undefined ? 'region or hospital (for a unit type add unitType=)' : 'hospital', id)
+    return { id, ...(unitType === undefined ? {} : { unitType }), metric: q.metric, from: q.from, to: q.to, ...(q.everyMs === undefined ? {} : { everyMs: q.everyMs }), ...(q.agg === undefined ? {} : { agg: q.agg }), points: await store.history(q) }
   })
 
   app.get('/api/region', { config: viewer }, () => twin.region())
