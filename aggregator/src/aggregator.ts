@@ -15,6 +15,7 @@ import { type AggregatorHealth, healthOf } from './health.js'
 import { type HostEvent, SparkplugHost, type SparkplugHostInit } from './host/index.js'
 import { type AggregatorCounters, aggregatorFamilies, renderFamilies } from './metrics.js'
 import { rebuildTwin } from './rebuild.js'
+import { type HospitalLedgerSide, type LedgerLinkHealth, startHospitalLedgerSide } from './ledger-link/index.js'
 import { RegistryWatcher, type RegistryFileStatus, loadRegistry } from './registry-watch.js'
 import { createStore, type TelemetryStore } from './store/index.js'
 import { SystemAlarmView } from './system-alarms.js'
@@ -41,6 +42,8 @@ export interface AggregatorInit {
   staleCheckMs?: number
   /** SSE heartbeat period, ms. */
   heartbeatMs?: number
+  /** Escalation re-evaluation debounce and ledger link retry delays, ms (tests). */
+  ledger?: { evaluateDebounceMs?: number; retryInitialMs?: number; retryMaxMs?: number }
 }
 
 interface Running {
@@ -51,6 +54,7 @@ interface Running {
   host: SparkplugHost
   watcher: RegistryWatcher
   api: FastifyInstance
+  ledger: HospitalLedgerSide
   url: string
   tokenNames: string[]
 }
@@ -126,12 +130,17 @@ export class Aggregator {
     return this.#parts.host
   }
 
-  /** Body of `/healthz`: host, store, edge nodes, registry file, alarms; free of secrets. */
-  health(): AggregatorHealth | { status: 'starting' } {
+  /** Issue 7: escalation levels and the ledger link, once started. */
+  get ledger(): HospitalLedgerSide | undefined {
+    return this.#parts.ledger
+  }
+
+  /** Body of `/healthz`: host, store, edge nodes, registry file, alarms, escalation, ledger link; free of secrets. */
+  health(): (AggregatorHealth & { escalation?: { level: number; reason: string }; ledger?: LedgerLinkHealth | null }) | { status: 'starting' } {
     const { host, store, watcher, view, twin } = this.#parts
     if (host === undefined || store === undefined || watcher === undefined || view === undefined || twin === undefined) return { status: 'starting' }
     const { config } = this.#init
-    return healthOf({
+    const base = healthOf({
       hospital: config.hospitalId!,
       uptimeS: Math.round((this.#now() - this.#startedAt) / 1000),
       mqtt: { url: config.mqtt!.url, hostId: config.sparkplug.hostId },
@@ -143,6 +152,10 @@ export class Aggregator {
       systemAlarms: view.active,
       registry: watcher.status(),
     })
+    const side = this.#parts.ledger
+    if (side === undefined) return base
+    const e = side.monitor.current().hospital
+    return { ...base, escalation: { level: e.level, reason: e.reason }, ledger: side.health() }
   }
 
   /** Prometheus text of `/metrics` (the API adds the SSE client gauge). */
@@ -162,6 +175,7 @@ export class Aggregator {
         alarmsActive: rollup.alarms.active + view.active,
         devices: rollup.devices,
         rssBytes: process.memoryUsage.rss(),
+        ...(this.#parts.ledger === undefined ? {} : { escalation: this.#parts.ledger.monitor.current(), ledgerLink: this.#parts.ledger.stats() }),
       }),
     )
   }
@@ -229,7 +243,20 @@ export class Aggregator {
       (err: unknown) => this.#log.debug({ err: String(err) }, 'host stopped before it came online'),
     )
 
+    p.ledger = await startHospitalLedgerSide({
+      config,
+      hospitalId,
+      baseDir,
+      twin: p.view,
+      alarms: p.view,
+      now: this.#now,
+      logger: this.#log.child({ part: 'escalation' }),
+      ...this.#init.ledger,
+    })
+
     p.api = createApiServer({
+      escalation: p.ledger.monitor,
+      ledger: p.ledger.routes,
       twin: p.view,
       store: p.store,
       config: { host: config.api.host, port: config.api.port, tokens },
@@ -275,6 +302,7 @@ export class Aggregator {
     await this.#run?.catch(() => undefined)
     const p = this.#parts
     p.watcher?.close()
+    p.ledger?.close()
     p.twin?.close()
     const failures: unknown[] = []
     const attempt = async (what: string, work: (() => Promise<unknown>) | undefined): Promise<void> => {

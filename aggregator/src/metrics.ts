@@ -3,7 +3,9 @@
  * store and registry counters. Names end in their unit (`_points`, `_messages`, `_bytes`), counters
  * in `_total`. The API server appends `rhn_aggregator_api_stream_clients` (open SSE streams) itself.
  */
+import type { HospitalEscalationView } from './escalation/index.js'
 import type { HostStats } from './host/index.js'
+import type { LedgerLinkStats } from './ledger-link/index.js'
 import type { RegistryFileStatus } from './registry-watch.js'
 import type { StoreStats } from './store/index.js'
 
@@ -60,6 +62,10 @@ export interface MetricsSnapshot {
   alarmsActive: number
   devices: { total: number; online: number; stale: number }
   rssBytes: number
+  /** OPEL levels (issue 7), when evaluated. */
+  escalation?: HospitalEscalationView
+  /** Ledger link counters, when a link is configured. */
+  ledgerLink?: LedgerLinkStats
 }
 
 /**
@@ -126,6 +132,7 @@ export function aggregatorFamilies(s: MetricsSnapshot): MetricFamily[] {
     const v = extra[key]
     if (typeof v === 'number') families.push({ name, help, type, samples: one(v) })
   }
+  families.push(...issueSevenFamilies(s))
   families.push(
     { name: 'rhn_aggregator_registry_reloads_total', help: 'Registry file reloads applied.', type: 'counter', samples: one(s.registry.reloads) },
     { name: 'rhn_aggregator_registry_reload_failures_total', help: 'Registry file reloads refused (the last good registry stayed in force).', type: 'counter', samples: one(s.registry.failures) },
@@ -133,4 +140,34 @@ export function aggregatorFamilies(s: MetricsSnapshot): MetricFamily[] {
     { name: 'process_resident_memory_bytes', help: 'Resident set size of the aggregator process.', type: 'gauge', samples: one(s.rssBytes) },
   )
   return families
+}
+
+/** Escalation levels and the ledger link (issue 7). */
+function issueSevenFamilies(s: MetricsSnapshot): MetricFamily[] {
+  const out: MetricFamily[] = []
+  const e = s.escalation
+  if (e !== undefined) {
+    const samples = [e.hospital, ...e.units].map((x) => ({ labels: { scope: x.scope, id: x.id }, value: x.level }))
+    out.push({ name: 'rhn_aggregator_escalation_level', help: 'NHS OPEL level (1–4) of the hospital and of each unit.', type: 'gauge', samples })
+  }
+  const l = s.ledgerLink
+  if (l !== undefined) {
+    out.push(
+      { name: 'rhn_aggregator_ledger_snapshots_published_total', help: 'Capacity snapshots the ledger node accepted.', type: 'counter', samples: one(l.snapshotsPublished) },
+      { name: 'rhn_aggregator_ledger_snapshots_failed_total', help: 'Capacity snapshot attempts that failed (retried; the latest figures win).', type: 'counter', samples: one(l.snapshotsFailed) },
+      { name: 'rhn_aggregator_ledger_last_published_timestamp_seconds', help: 'When the node last accepted a snapshot, seconds since 1970 (0: never).', type: 'gauge', samples: one((l.lastPublishedAt ?? 0) / 1000) },
+      {
+        name: 'rhn_aggregator_ledger_submissions_total',
+        help: 'Ordered submissions (escalation changes, requests, offers, decisions, transfers) by outcome.',
+        type: 'counter',
+        samples: [
+          { labels: { outcome: 'accepted' }, value: l.submissionsAccepted },
+          { labels: { outcome: 'rejected' }, value: l.submissionsRejected },
+          { labels: { outcome: 'failed_attempt' }, value: l.submissionsFailed },
+        ],
+      },
+      { name: 'rhn_aggregator_ledger_queued_submissions', help: 'Ordered submissions waiting for the ledger node.', type: 'gauge', samples: one(l.queued) },
+    )
+  }
+  return out
 }

@@ -10,10 +10,10 @@ function stubNode(clock: FakeClock) {
   const node = {
     down: false as false | Error,
     got: [] as { at: number; tx: SubmittedTxInput }[],
-    async submit(tx: SubmittedTxInput) {
-      if (node.down !== false) throw node.down
+    submit: (tx: SubmittedTxInput): Promise<{ txId: string }> => {
+      if (node.down !== false) return Promise.reject(node.down)
       node.got.push({ at: clock.t, tx })
-      return { txId: `tx-${node.got.length}` }
+      return Promise.resolve({ txId: `tx-${node.got.length}` })
     },
     snapshots: () => node.got.filter((g) => g.tx.kind === 'capacity-snapshot'),
   }
@@ -131,8 +131,8 @@ describe('ledger link: node down', () => {
     link.start()
     await clock.advance(0)
     const real = node.submit
-    node.submit = async (tx) => {
-      if (tx.kind === 'escalation-change' && tx.reason === 'change 1') throw new LedgerClientError('ledger node answered 400: tx invalid', 400, 'RHN_LEDGER_TX_INVALID')
+    node.submit = (tx) => {
+      if (tx.kind === 'escalation-change' && tx.reason === 'change 1') return Promise.reject(new LedgerClientError('ledger node answered 400: tx invalid', 400, 'RHN_LEDGER_TX_INVALID'))
       return real(tx)
     }
     const bad = link.enqueue(ESC(1))

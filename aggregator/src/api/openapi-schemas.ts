@@ -20,7 +20,7 @@ const counts = obj({ total: int, occupied: int, available: int })
 /** `components.schemas` of the OpenAPI document. */
 export const SCHEMAS = {
   Error: obj({
-    code: { type: 'string', enum: ['RHN_AGG_BAD_PARAMETER', 'RHN_AGG_UNAUTHORIZED', 'RHN_AGG_FORBIDDEN', 'RHN_AGG_NOT_FOUND'] },
+    code: { type: 'string', enum: ['RHN_AGG_BAD_PARAMETER', 'RHN_AGG_UNAUTHORIZED', 'RHN_AGG_FORBIDDEN', 'RHN_AGG_NOT_FOUND', 'RHN_AGG_LEDGER_REJECTED', 'RHN_AGG_LEDGER_UNAVAILABLE'] },
     message: { type: 'string', description: 'names the bad parameter first, e.g. "from: must be before to"' },
   }),
   Principal: obj({ name: str, role: { type: 'string', enum: [...API_ROLES] } }),

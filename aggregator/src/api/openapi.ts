@@ -4,6 +4,7 @@
  */
 import { HISTORY_AGGREGATES } from '../store/types.js'
 import { FHIR_TYPES } from '../fhir/index.js'
+import { LEDGER_SCHEMAS, ledgerPaths } from './openapi-ledger.js'
 import { SCHEMAS } from './openapi-schemas.js'
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -53,7 +54,7 @@ export function openApiDocument(version = '0.1.0'): Record<string, unknown> {
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'token from the aggregator config (api.tokens)' } },
-      schemas: SCHEMAS,
+      schemas: { ...SCHEMAS, ...LEDGER_SCHEMAS },
     },
     paths: {
       '/api/session': { get: op('Who the token belongs to', { '200': json(ref('Principal'), 'name and role') }) },
@@ -105,6 +106,7 @@ export function openApiDocument(version = '0.1.0'): Record<string, unknown> {
       '/ui/{file}': {
         get: op('The page’s scripts and styles (anonymous)', { '200': { description: 'file' }, '404': error('no such file') }, { parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }] }, false),
       },
+      ...ledgerPaths(),
       ...fhirPaths(),
     },
   }

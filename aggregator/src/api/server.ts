@@ -4,7 +4,9 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyListenOptions, type FastifyReply, type FastifyRequest } from 'fastify'
 import { AggregatorError } from '../errors.js'
+import { registerEscalationRoutes, type HospitalEscalationView } from '../escalation/index.js'
 import { registerFhirRoutes } from '../fhir/index.js'
+import { loadPatientKey, registerLedgerRoutes, type LedgerRoutesComponents } from '../ledger-link/index.js'
 import { registerUi } from '../ui/index.js'
 import { type RouteAccess, TokenTable, UnauthorizedError, authorize } from './auth.js'
 import { openApiDocument } from './openapi.js'
@@ -19,6 +21,8 @@ export const STATUS_OF_CODE: Readonly<Record<string, number>> = Object.freeze({
   RHN_AGG_UNAUTHORIZED: 401,
   RHN_AGG_FORBIDDEN: 403,
   RHN_AGG_NOT_FOUND: 404,
+  RHN_AGG_LEDGER_REJECTED: 422,
+  RHN_AGG_LEDGER_UNAVAILABLE: 503,
 })
 
 /** Deny by default: a route that states no rule needs a viewer token. */
@@ -36,13 +40,19 @@ function errorBody(err: FastifyError, req: FastifyRequest): { status: number; co
   return { status, code: 'RHN_AGG_BAD_PARAMETER', message: err.message }
 }
 
+/** Issue 7 routes: `GET /api/escalation` and `/api/ledger/*` (answering 503 without a ledger link). */
+export interface LedgerApiComponents {
+  escalation?: { current(): HospitalEscalationView }
+  ledger?: LedgerRoutesComponents
+}
+
 /**
  * Creates the API server: a fastify instance whose `listen()` without arguments listens on
  * `config.host:config.port` (resolving to the base URL), and whose `close()` also ends open streams.
  * Options are validated here (a bad one throws `RHN_AGG_CONFIG_INVALID` naming it). Routes are
  * registered inside one plugin, so an `onRoute` hook added before `ready()` sees every route.
  */
-export function createApiServer(options: ApiServerOptions): FastifyInstance {
+export function createApiServer(options: ApiServerOptions & LedgerApiComponents): FastifyInstance {
   const config = checkConfig(options.config)
   const { heartbeatMs, now } = checkInit(options)
   const { twin, store, health, metrics, hospital, logger } = options
@@ -76,6 +86,9 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
 
   void app.register(async (api) => {
     registerTwinRoutes(api, { twin, store }, now, principalOf)
+    // Always registered (the OpenAPI document lists them): without a monitor or link they answer 404 / 503.
+    registerEscalationRoutes(api, options.escalation)
+    registerLedgerRoutes(api, options.ledger ?? { hospitalId: hospital.id, patientKey: () => loadPatientKey(), now })
     hub = registerStream(api, twin, heartbeatMs)
     api.get('/healthz', { config: { access: { role: 'anonymous' } } }, (_req, reply) => {
       try {

@@ -30,3 +30,4 @@ export {
   type HospitalEscalationView,
   type ScopeEscalation,
 } from './monitor.js'
+export { registerEscalationRoutes } from './routes.js'
