@@ -158,7 +158,7 @@ describe('file chain store', () => {
     const [b0] = buildChain(c, c.nodes[2]!, 1)
     const twin = createBlock({ membership: c.membership, node: c.nodes[2]!.node, privateKey: c.nodes[2]!.privateKey, txs: [], time: b0!.header.time })
     let s = await openChainStore({ dir, membership: c.membership, now: () => 42 })
-    await s.recordEvidence(b0!, twin)
+    await Promise.all([s.recordEvidence(b0!, twin), s.recordEvidence(twin, b0!)]) // two peers report it at once
     await s.recordEvidence(twin, b0!)
     await expect(s.recordEvidence(b0!, b0!)).rejects.toMatchObject({ code: 'RHN_LEDGER_EQUIVOCATION' })
     await s.close()

@@ -52,6 +52,7 @@ export class FileChainStore implements ChainStore {
   private readonly now: () => number
   private readonly state = new Map<string, ChainState>()
   private readonly held = new Map<string, Evidence>()
+  private readonly evidenceWrites = new Map<string, Promise<void>>()
   private evidenceFile: Promise<AppendFile> | undefined
   private signed: LastSignedFile | undefined
   private closed = false
@@ -162,17 +163,28 @@ export class FileChainStore implements ChainStore {
     s.blocks.push(block) // in order: appends of one chain resolve in the order they were made
   }
 
+  /** Records that `a` and `b` were both signed at one (chain, height); the first pair per height is kept. */
   async recordEvidence(a: Block, b: Block): Promise<void> {
     this.assertOpen()
     const key = `${a.header.chain}#${a.header.height}`
     if (a.header.chain !== b.header.chain || a.header.height !== b.header.height || a.hash === b.hash) {
       throw new LedgerError('RHN_LEDGER_EQUIVOCATION', `evidence needs two different blocks at one height, got ${key} and ${b.header.chain}#${b.header.height}`)
     }
+    const pending = this.evidenceWrites.get(key)
+    if (pending !== undefined) return pending // the same (chain, height) reported twice: durable when the first is
     if (this.held.has(key)) return
     const ev: Evidence = { chain: a.header.chain, height: a.header.height, blocks: [a, b], detectedAt: this.now() }
     this.held.set(key, ev)
-    this.evidenceFile ??= AppendFile.open(join(this.dir, 'evidence.log'), this.fsync)
-    await (await this.evidenceFile).append([encodeEvidence(a, b, ev.detectedAt)])
+    const write = (async () => {
+      this.evidenceFile ??= AppendFile.open(join(this.dir, 'evidence.log'), this.fsync)
+      await (await this.evidenceFile).append([encodeEvidence(a, b, ev.detectedAt)])
+    })()
+    this.evidenceWrites.set(key, write)
+    try {
+      await write
+    } finally {
+      this.evidenceWrites.delete(key)
+    }
   }
 
   evidence(): Evidence[] {
