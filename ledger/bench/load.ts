@@ -96,8 +96,8 @@ class Tracker {
   }
 }
 
-/** Submits `ratePerS` transactions per second for `seconds`, round-robin over the nodes; waits for confirmations. */
-export async function steadyPhase(nodes: LedgerNode[], ratePerS: number, seconds: number, seq0: number): Promise<PhaseResult> {
+/** Submits `ratePerS` transactions per second for `seconds`, round-robin over the nodes; waits up to `settleMs` for confirmations. */
+export async function steadyPhase(nodes: LedgerNode[], ratePerS: number, seconds: number, seq0: number, settleMs: number): Promise<PhaseResult> {
   const tracker = new Tracker(nodes)
   const total = Math.round(ratePerS * seconds)
   const start = performance.now()
@@ -110,12 +110,12 @@ export async function steadyPhase(nodes: LedgerNode[], ratePerS: number, seconds
     pending.push(tracker.submit(node, snapshot(node.member, seq0 + i)))
   }
   await Promise.all(pending)
-  await tracker.settle(30_000)
+  await tracker.settle(settleMs)
   return tracker.result(total)
 }
 
 /** Submits `total` transactions as fast as the nodes take them (at most `window` unconfirmed per node). */
-export async function maxPhase(nodes: LedgerNode[], total: number, window: number, seq0: number): Promise<PhaseResult> {
+export async function maxPhase(nodes: LedgerNode[], total: number, window: number, seq0: number, settleMs: number): Promise<PhaseResult> {
   const tracker = new Tracker(nodes)
   const per = Math.ceil(total / nodes.length)
   await Promise.all(
@@ -126,6 +126,6 @@ export async function maxPhase(nodes: LedgerNode[], total: number, window: numbe
       }
     }),
   )
-  await tracker.settle(60_000)
+  await tracker.settle(settleMs)
   return tracker.result(per * nodes.length)
 }
