@@ -207,11 +207,12 @@ export class NodeCore {
     const { chain, height } = a.header
     if (this.hasEvidence(chain, height)) return
     this.#evidenceSlots.add(slotKey(chain, height))
-    await this.store.recordEvidence(a, b)
+    // Frozen at once: no endorsement or confirmation of that chain slips in while the evidence is written.
     this.tally.freeze(chain, height)
     this.mempool.filterEndorsements((ref) => !this.tally.isFrozen(ref.chain, ref.height))
     this.metrics.inc('equivocations_total')
     this.#logger.warn({ chain, height, a: a.hash, b: b.hash }, 'equivocation: two signed blocks at one height; chain frozen from here')
+    await this.store.recordEvidence(a, b)
     this.#announceEvidence(a, b)
   }
 

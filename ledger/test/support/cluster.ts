@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pino, type Logger } from 'pino'
 import { type Genesis, GenesisSchema, type LedgerConfig, LedgerConfigSchema } from '@rhn/protocols'
 import { generateMemberKey, generatePeerKey, type MemberKey, type PeerKey, writeKeyFile } from '../../src/chain/keys.js'
 import { membershipFromGenesis } from '../../src/chain/membership.js'
@@ -110,6 +111,7 @@ export async function makeCluster(n: number, options: ClusterOptions = {}): Prom
     gossip: m.config.gossip,
     sync: m.config.sync,
     redial: { minMs: 100, maxMs: 500 },
+    logger: testLogger(m.id),
   })
   const cluster: Cluster = {
     genesis,
@@ -118,7 +120,7 @@ export async function makeCluster(n: number, options: ClusterOptions = {}): Prom
     async start(i) {
       const m = members[i]!
       const node = createLedgerNode(
-        { config: m.config, genesis, baseDir: m.dir, now: options.now, network: async (h) => {
+        { config: m.config, genesis, baseDir: m.dir, now: options.now, logger: testLogger(m.id), network: async (h) => {
             const net = await createLedgerNetwork(netInit(m), h)
             nodeNetworks.set(i, net)
             return net
@@ -150,6 +152,11 @@ export async function makeCluster(n: number, options: ClusterOptions = {}): Prom
     },
   }
   return cluster
+}
+
+/** Silent unless `RHN_TEST_LOG` names a pino level (debugging a failing run). */
+function testLogger(member: string): Logger {
+  return pino({ level: process.env.RHN_TEST_LOG ?? 'silent', base: { node: member } })
 }
 
 /** Polls `check` until it returns true (or throws after `timeoutMs`, naming `what`). */
