@@ -22,7 +22,7 @@ import { EdgeConfigSchema, type EdgeConfigInput } from '@rhn/protocols'
 import { startMosquitto, type MosquittoBroker } from '@rhn/test/harness'
 import { EdgeAgent, type Reading } from '@rhn/edge-agent'
 import { HOST_ID, child, freePort, serve, withSubscriber } from './support/children.js'
-import { Pipeline, drive, figure, fmt, logger, mb, memoryBreakdown, probe, sleep, syntheticDevices, waitFor } from './support/pipeline.js'
+import { Pipeline, cpuPerUnit, drive, figure, fmt, logger, mb, memoryBreakdown, probe, sleep, syntheticDevices, waitFor } from './support/pipeline.js'
 
 const SELF = fileURLToPath(import.meta.url)
 const SIM_SPEED = Number(process.env.RHN_BENCH_SIM_SPEED ?? 600) // 10 virtual minutes per second: the hospital at its busiest
@@ -118,6 +118,7 @@ async function phasePipelineLimit(): Promise<void> {
       figure('points received by a subscriber', received, 'points/s', { value: TARGET.pointsPerS, better: 'higher' })
       figure('DDATA messages received', ((s1.messages as number) - (s0.messages as number)) / usage.seconds, 'msgs/s')
       figure('agent CPU', usage.cpuPercent, '% of one core')
+      cpuPerUnit(usage, p1 - p0, 'point')
       figure('agent peak RSS', usage.peakRssMb, 'MB', { value: TARGET.rssMb, better: 'lower' })
       memoryBreakdown(usage)
     })
@@ -202,6 +203,7 @@ async function phaseReplay(): Promise<void> {
       figure('drain time', usage.seconds, 's')
       console.log(`  subscriber received ${fmt(s.historical as number)} of ${fmt(readings)} readings flagged is_historical in ${fmt(s.messages as number)} DDATA messages`)
       figure('agent CPU', usage.cpuPercent, '% of one core')
+      cpuPerUnit(usage, messages, 'message')
       figure('agent peak RSS', usage.peakRssMb, 'MB')
       memoryBreakdown(usage)
     })

@@ -13,11 +13,12 @@ export class TrackedOutbox implements Outbox {
 
   constructor(private readonly inner: Outbox) {}
 
-  async append(readings: readonly Reading[]): Promise<number> {
-    const id = await this.inner.append(readings)
-    this.unacked.add(id)
-    this.lastId = Math.max(this.lastId, id)
-    return id
+  append(readings: readonly Reading[]): Promise<number> {
+    return this.inner.append(readings).then((id) => {
+      this.unacked.add(id)
+      this.lastId = Math.max(this.lastId, id)
+      return id
+    })
   }
 
   read(afterId: number, max: number): Promise<OutboxBatch[]> {

@@ -30,6 +30,8 @@ export function figure(label: string, value: number, unit: string, target?: { va
 /** What {@link probe} measured over its window. */
 export interface Usage {
   cpuPercent: number
+  /** CPU time used, s (user + system): on a shared machine, CPU per unit of work is steadier than rates. */
+  cpuSeconds: number
   peakRssMb: number
   seconds: number
   /** `process.memoryUsage()` at the peak RSS sample, MB: where the memory was (heap, external, array buffers). */
@@ -52,10 +54,21 @@ export function probe(): { stop: () => Usage } {
       sample()
       const seconds = (performance.now() - t0) / 1000
       const cpu = process.cpuUsage(cpu0)
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6
       const atPeak = { heapTotal: mb(peak.heapTotal), heapUsed: mb(peak.heapUsed), external: mb(peak.external), arrayBuffers: mb(peak.arrayBuffers) }
-      return { cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100, peakRssMb: mb(peak.rss), seconds, atPeak }
+      return { cpuPercent: (cpuSeconds / seconds) * 100, cpuSeconds, peakRssMb: mb(peak.rss), seconds, atPeak }
     },
   }
+}
+
+/**
+ * Prints the agent's CPU per unit of work and what that makes on one whole core: on a 2-core machine
+ * shared with other jobs the agent gets a varying share of a core, so rates vary far more than this.
+ */
+export function cpuPerUnit(usage: Usage, units: number, unit: string): void {
+  const us = (usage.cpuSeconds * 1e6) / Math.max(units, 1)
+  figure(`agent CPU per ${unit}`, us, 'µs')
+  figure(`  = ${unit}s per agent CPU-second`, 1e6 / us, `${unit}s/s`)
 }
 
 /** Prints the heap/external breakdown of a peak RSS. */

@@ -14,6 +14,7 @@
  * JSON has no NaN/±Infinity, so a non-finite value is written as a one-element array `["NaN"]`.
  */
 import { crc32 } from 'node:zlib'
+import { EdgeError } from '../errors.js'
 import type { Reading, ReadingValue } from '../reading.js'
 import type { OutboxBatch } from './types.js'
 
@@ -125,25 +126,45 @@ export function scanRecords(buf: Buffer): ScanResult {
 }
 
 /**
- * Decodes the record starting at `offset` of `buf` (a range read from a segment), checking its checksum
- * again: a bit flipped on disk after open must not reach the broker. Returns undefined when corrupt.
+ * Opens the record starting at `offset` of `buf` (a range read from a segment, or a record held in
+ * memory), checking its checksum again: a bit flipped on disk after open must not reach the broker.
+ * Returns undefined when corrupt.
+ *
+ * `id` and `enqueuedAt` come from the fixed prefix; `readings` is an own, enumerable getter that
+ * decodes the JSON body on each access (a new array every time). Whoever only looks at ids and times
+ * (the publisher looking for the replay boundary) decodes nothing, and decoded readings live only as
+ * long as their user holds them: on the publishing path they die young instead of waiting in a page
+ * of batches long enough to be promoted to V8's old generation.
  */
-export function decodeRecord(buf: Buffer, offset: number): OutboxBatch | undefined {
+export function openRecord(buf: Buffer, offset: number): OutboxBatch | undefined {
   const end = validAt(buf, offset)
   if (end === undefined) return undefined
   const start = offset + RECORD_HEADER_BYTES
   const id = buf.readDoubleLE(start)
-  const enqueuedAt = buf.readDoubleLE(start + 8)
   const count = buf.readUInt32LE(start + 16)
+  return {
+    id,
+    enqueuedAt: buf.readDoubleLE(start + 8),
+    get readings(): Reading[] {
+      const readings = decodeBody(buf.toString('utf8', start + PAYLOAD_PREFIX_BYTES, end), count)
+      // The checksum matched, so a body that does not decode can only be a bug of the writer.
+      if (readings === undefined) throw new EdgeError('RHN_EDGE_OUTBOX_CORRUPT', `outbox batch ${id}: its body does not decode to ${count} readings although its checksum matches`)
+      return readings
+    },
+  }
+}
+
+/** The readings of a JSON body holding `count` of them; undefined when it is not one. */
+function decodeBody(json: string, count: number): Reading[] | undefined {
   let parsed: unknown
   try {
-    parsed = JSON.parse(buf.toString('utf8', start + PAYLOAD_PREFIX_BYTES, end))
+    parsed = JSON.parse(json)
   } catch {
     return undefined
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) return undefined
   const [base, table, flat] = parsed as [number, string[], unknown[]]
-  if (flat.length !== count * 4) return undefined
+  if (!Array.isArray(flat) || flat.length !== count * 4) return undefined
   const readings = new Array<Reading>(count)
   for (let i = 0, k = 0; i < count; i++, k += 4) {
     const raw = flat[k + 2]
@@ -154,5 +175,5 @@ export function decodeRecord(buf: Buffer, offset: number): OutboxBatch | undefin
       timestamp: base + (flat[k + 3] as number),
     }
   }
-  return { id, enqueuedAt, readings }
+  return readings
 }

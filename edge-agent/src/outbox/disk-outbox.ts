@@ -63,14 +63,14 @@ export class DiskOutbox implements Outbox {
    * share the next write and fdatasync (group commit). Rejects with RHN_EDGE_OUTBOX_FULL when the policy
    * refuses the batch (drop-newest, a batch larger than maxBytes, or close while blocked), and with
    * `signal.reason` when `signal` aborts before the batch's write started (typically while `block`
-   * waits for space). The outbox keeps the Reading objects: do not mutate them afterwards.
+   * waits for space). The readings are encoded before this returns: the outbox keeps no reference to them.
    */
   append(readings: readonly Reading[], signal?: AbortSignal): Promise<number> {
     if (this.#closed) return Promise.reject(new EdgeError('RHN_EDGE_OUTBOX_CLOSED', 'the outbox is closed: the agent is shutting down'))
     if (signal?.aborted === true) return Promise.reject(signal.reason as Error)
     const record = encodeRecord(readings)
     return new Promise<number>((resolve, reject) => {
-      const item: Queued = { record, readings: readings.slice(), resolve, reject, done: false }
+      const item: Queued = { record, readings: readings.length, resolve, reject, done: false }
       if (signal !== undefined) {
         const onAbort = (): void => {
           this.#settle(item, signal.reason)

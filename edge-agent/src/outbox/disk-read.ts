@@ -3,7 +3,7 @@
  * a long outage). Neighbouring records are fetched with one positional read per run.
  */
 import { open, type FileHandle } from 'node:fs/promises'
-import { decodeRecord } from './codec.js'
+import { openRecord } from './codec.js'
 import type { BatchWindow } from './batch-window.js'
 import type { Segment } from './segment.js'
 import type { OutboxBatch } from './types.js'
@@ -35,7 +35,7 @@ async function readBatches(segment: Segment, indices: readonly number[]): Promis
       while (stop < indices.length && segment.offset(indices[stop]!) - segment.end(indices[stop - 1]!) <= MERGE_GAP_BYTES) stop++
       const from = segment.offset(indices[start]!)
       const buf = await readFully(handle, from, segment.end(indices[stop - 1]!) - from)
-      for (let k = start; k < stop; k++) out[k] = decodeRecord(buf, segment.offset(indices[k]!) - from)
+      for (let k = start; k < stop; k++) out[k] = openRecord(buf, segment.offset(indices[k]!) - from)
       start = stop
     }
   } finally {

@@ -4,7 +4,6 @@
  */
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises'
 import type { Logger } from 'pino'
-import type { Reading } from '../reading.js'
 import { AckLog, checkpointState, syncDir } from './ack-log.js'
 import { BatchWindow } from './batch-window.js'
 import { readPending } from './disk-read.js'
@@ -99,9 +98,9 @@ export class SegmentStore {
     }
     this.diskBytes += written
     for (const item of group) {
-      this.#window.add({ id: item.id!, enqueuedAt, readings: item.readings })
+      this.#window.add(item.id!, item.record, item.readings)
       this.#pendingBatches++
-      this.#pendingReadings += item.readings.length
+      this.#pendingReadings += item.readings
     }
     return true
   }
@@ -125,8 +124,8 @@ export class SegmentStore {
   }
 
   /** Counts `readings` refused by the full-outbox policy. */
-  countRefused(readings: readonly Reading[]): void {
-    this.dropped += readings.length
+  countRefused(readings: number): void {
+    this.dropped += readings
   }
 
   /** Deletes fully acknowledged segments (the active one too when `includeActive`); false when none. */

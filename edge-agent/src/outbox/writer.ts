@@ -4,7 +4,6 @@
  * lets the outbox keep up with ≥ 100,000 readings/s (issue 4, "Speed"; see bench/outbox.bench.ts).
  */
 import type { FileHandle } from 'node:fs/promises'
-import type { Reading } from '../reading.js'
 import { sealRecord } from './codec.js'
 import type { Segment } from './segment.js'
 
@@ -12,7 +11,8 @@ import type { Segment } from './segment.js'
 export interface Queued {
   /** The encoded record; id, enqueuedAt and checksum are filled in when written. */
   record: Buffer
-  readings: readonly Reading[]
+  /** Readings in the record (the Reading objects themselves are not kept: the record holds them). */
+  readings: number
   resolve(id: number): void
   reject(err: unknown): void
   /** Settled already (aborted or refused): the writer skips it. */
@@ -78,7 +78,7 @@ export async function writeGroup(handle: FileHandle, segment: Segment, group: re
   }
   let offset = start
   for (const item of group) {
-    segment.push(item.id!, offset, item.record.length, item.readings.length)
+    segment.push(item.id!, offset, item.record.length, item.readings)
     offset += item.record.length
   }
   return bytes

@@ -267,16 +267,20 @@ export class SparkplugEdgeNode {
     return built.messages
   }
 
-  async #sendData(message: DataMessage): Promise<void> {
-    if (!this.#nodeBorn) throw new EdgeError('RHN_EDGE_BROKER', 'edge node is not born')
+  /** Sends one DDATA; only its counts wait for the PUBACK (the readings can be collected once encoded). */
+  #sendData(message: DataMessage): Promise<void> {
+    if (!this.#nodeBorn) return Promise.reject(new EdgeError('RHN_EDGE_BROKER', 'edge node is not born'))
+    const readings = message.readings.length
     if (!this.#born.has(message.device)) {
       // The device died between prepare and send: no DDATA after DDEATH.
-      this.#counters.skippedReadings += message.readings.length
-      return
+      this.#counters.skippedReadings += readings
+      return Promise.resolve()
     }
-    await this.#sender.publishData(message, this.#init.now())
-    this.#counters.publishedReadings += message.readings.length
-    if (message.historical) this.#counters.historicalReadings += message.readings.length
+    const historical = message.historical
+    return this.#sender.publishData(message, this.#init.now()).then(() => {
+      this.#counters.publishedReadings += readings
+      if (historical) this.#counters.historicalReadings += readings
+    })
   }
 
   #onMessage(topic: string, payload: Buffer): void {
