@@ -35,7 +35,7 @@ async function ledgerFor(port: number) {
   const peer = await generatePeerKey()
   await writeKeyFile(join(dir, 'member.key'), key.privateKeyPem)
   await writeKeyFile(join(dir, 'peer.key'), peer.bytes)
-  const genesis: Genesis = { consortiumId: 'north-test', createdAt: '2025-01-06T09:00:00Z', quorum: '>2/3', members: [{ id: 'RXA', name: 'Northgate', publicKeys: [key.publicKeyBase64], peerIds: [peer.peerId] }] } as Genesis
+  const genesis: Genesis = { consortiumId: 'north-test', createdAt: '2025-01-06T09:00:00Z', quorum: '>2/3', members: [{ id: 'RXA', name: 'Northgate', publicKeys: [key.publicKeyBase64], peerIds: [peer.peerId] }] }
   await writeFile(join(dir, 'genesis.json'), JSON.stringify(genesis))
   await writeFile(join(dir, 'node.token'), `${NODE_TOKEN}\n`)
   let node: LedgerNode | undefined
