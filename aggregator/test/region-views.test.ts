@@ -34,6 +34,7 @@ describe('region views: flows, interdependencies, escalation', () => {
       { kind: 'resource-accept', id: randomUUID(), offerId, requestId, from: 'RXA' },
       // An offer on a request this node has not confirmed yet: listed as an orphan.
       { kind: 'resource-offer', id: orphanOfferId, requestId: randomUUID(), from: 'RXC', to: 'RXB', quantity: 1 },
+      { kind: 'escalation-change', hospital: 'RXA', unit: 'rxa-icu', from: 2, to: 3, reason: 'ICU occupancy 92 % ≥ 92 %', at: T0 + 1_000 },
       { kind: 'patient-transfer', id: transferId, origin: 'RXC', destination: 'RXA', patientRef: hex('a'), recordCommitment: hex('b'), category: { condition: 'covid', severity: 'critical' }, unitType: 'icu', at: T0 + 5_000 },
     )
     dir = await makeRegionDir(ledger.url)
@@ -60,6 +61,9 @@ describe('region views: flows, interdependencies, escalation', () => {
     expect(flows.transfers).toEqual([expect.objectContaining({ id: transferId, origin: 'RXC', destination: 'RXA', status: 'confirmed', category: { condition: 'covid', severity: 'critical' } })])
     // Pseudonymous all the way: the region never serves the patient reference.
     expect(JSON.stringify(flows)).not.toContain(hex('a'))
+    // Level changes the hospitals recorded on the ledger are listed too.
+    const recorded = (await get<unknown[]>(base, '/api/region/escalations')).body
+    expect(recorded).toEqual([expect.objectContaining({ hospital: 'RXA', unit: 'rxa-icu', from: 2, to: 3, reason: 'ICU occupancy 92 % ≥ 92 %', at: T0 + 1_000 })])
   })
 
   it('holds every kind of interdependency, typed', async () => {

@@ -13,7 +13,7 @@ import { regionFlows } from './flows.js'
 import { interdependencies } from './interdependencies.js'
 import { ALL_TAG, figurePoints, unitTypeScope } from './points.js'
 import { admissionTrendPercent, applyConfirmed, type RegionChange, type RegionStateData } from './state.js'
-import type { CapacityFigures, HospitalFigures, Interdependency, RegionFigures, RegionFlows, RegionTreeNode } from './types.js'
+import type { CapacityFigures, HospitalFigures, Interdependency, RecordedEscalation, RegionFigures, RegionFlows, RegionTreeNode } from './types.js'
 
 /** An event of `/api/stream` (region mode). */
 export type RegionEvent =
@@ -173,6 +173,13 @@ export class RegionTwin {
   /** Requests with offers and decisions, and transfers. */
   flows(): RegionFlows {
     return regionFlows(this.#c.state)
+  }
+
+  /** Escalation changes the hospitals recorded on the ledger, newest first. */
+  recordedEscalations(): RecordedEscalation[] {
+    return this.#c.state.escalationChanges
+      .map(({ tx, txId, confirmedAt }) => ({ hospital: tx.hospital, ...(tx.unit === undefined ? {} : { unit: tx.unit }), from: tx.from, to: tx.to, reason: tx.reason, at: tx.at, confirmedAt, txId }))
+      .reverse()
   }
 
   /** Typed interdependencies. */

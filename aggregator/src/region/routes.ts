@@ -107,6 +107,7 @@ export function registerRegionRoutes(app: FastifyInstance, c: RegionRouteCompone
     return twin.hospital(id) ?? notFound('hospital', id)
   })
   app.get('/api/region/flows', { config: viewer }, () => twin.flows())
+  app.get('/api/region/escalations', { config: viewer }, () => twin.recordedEscalations())
   app.get('/api/region/interdependencies', { config: viewer }, (req) => {
     const type = enumParam(queryOf(req), 'type', ['spatial', 'functional', 'physical', 'cyber'] as const)
     const all = twin.interdependencies()

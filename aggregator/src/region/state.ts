@@ -13,6 +13,7 @@ import type {
   ResourceOfferTx,
   ResourceRequestTx,
 } from '@rhn/protocols'
+import { trendPercent } from '../escalation/index.js'
 import type { TrendPoint } from './types.js'
 
 /** Snapshots kept per hospital in memory for the trend line (288: a day at 5-minute snapshots; older history is in the store). */
@@ -196,5 +197,5 @@ export function admissionTrendPercent(h: HospitalState, windowHours: number): nu
     if (hour >= split) now += n
     else if (hour >= start) before += n
   }
-  return before === 0 ? undefined : ((now - before) / before) * 100
+  return trendPercent(now, before)
 }

@@ -182,3 +182,16 @@ export interface Interdependency {
   count?: number
   confirmedAt?: number
 }
+
+/** An escalation level change a hospital recorded on the ledger (`escalation-change`). */
+export interface RecordedEscalation {
+  hospital: string
+  unit?: string
+  from: OpelLevel
+  to: OpelLevel
+  reason: string
+  /** When the hospital saw the change, ms since 1970. */
+  at: number
+  confirmedAt: number
+  txId: string
+}
