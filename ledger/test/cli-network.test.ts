@@ -5,12 +5,11 @@
 import { readFile, rm, writeFile, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '@rhn/test/harness'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LedgerClient } from '../src/client.js'
 import { crc32 } from '../src/store/crc32.js'
 import { RECORD_HEADER_BYTES } from '../src/store/records.js'
-import { cli, cliDone, killAll, type Run, waitFor } from './cli-support.js'
+import { cli, cliDone, freePort, killAll, type Run, waitFor } from './cli-support.js'
 import { capacitySnapshotTx } from './fixtures/txs.js'
 import type { SubmittedTxInput } from '@rhn/protocols'
 

@@ -1,5 +1,6 @@
 // Spawns the real `rhn-ledger` CLI from its TypeScript source, as a user runs it.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 
 const CLI = new URL('../src/cli/rhn-ledger.ts', import.meta.url).pathname
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -47,4 +48,16 @@ export async function waitFor<T>(what: string, check: () => T | undefined | Prom
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+/** A free TCP port on 127.0.0.1 (the ledger package does not use @rhn/test: that package depends on the aggregator, which depends on the ledger). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
 }
