@@ -2,7 +2,7 @@
 // hospital tree, asset pages, alarms and capacity, and one live EventSource on /api/stream.
 import { assetView } from './asset.js'
 import { h } from './dom.js'
-import { alarmTable, capacityView, nodeView } from './views.js'
+import { alarmTable, capacityView, flowsPanel, nodeView } from './views.js'
 
 const TOKEN_KEY = 'rhn.token'
 const $ = (id) => document.getElementById(id)
@@ -43,6 +43,17 @@ async function acknowledge(alarm) {
   }
 }
 
+/** Posts a request/offer/decision; says whether the ledger node took it or it waits in the queue. */
+async function submitFlow(path, body) {
+  try {
+    const r = await api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    say(r.submission.state === 'queued' ? 'Queued: the ledger node is not reachable; it is sent as soon as it is.' : 'Sent to the ledger; waiting for confirmation.')
+    await render()
+  } catch (err) {
+    onError(err)
+  }
+}
+
 async function refreshAlarmCount() {
   const active = await api('/api/alarms?state=active')
   const badge = $('alarm-count')
@@ -74,7 +85,15 @@ async function render() {
     view.replaceChildren(capacityView(state.tree))
     state.current = { kind, onEvent: scheduleRefresh }
   } else {
-    view.replaceChildren(nodeView(state.tree, kind === 'node' && id ? id : state.tree.id))
+    const nodeId = kind === 'node' && id ? id : state.tree.id
+    const esc = await api('/api/escalation').catch(() => undefined)
+    const page = nodeView(state.tree, nodeId, esc)
+    if (nodeId === state.tree.id) {
+      // The hospital page also lists requests and transfers (503 without a ledger link: say so).
+      const flows = await api('/api/ledger/flows').catch((err) => ({ items: [], nodeError: err.message }))
+      page.append(flowsPanel(flows, state.tree.id, canAck(), submitFlow))
+    }
+    view.replaceChildren(page)
     state.current = { kind: 'node', onEvent: scheduleRefresh }
   }
   const heading = view.querySelector('h1')
