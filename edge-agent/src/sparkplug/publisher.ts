@@ -29,13 +29,11 @@ export interface OutboxPublisherInit {
 }
 
 /**
- * Batches read per outbox call. Small, because a page's decoded readings wait for in-flight slots
- * batch by batch: a 64-batch page of 1,000-reading batches at 100,000 points/s waited ~0.6 s, long
- * enough for V8 to promote every reading into the old generation (38% of the bytes promoted on the
- * pipeline bench, sampling heap profiler); 8 keeps the wait to tens of ms so they die young, and
- * costs one outbox call per 8 batches (an open + read + close per call when replaying from disk).
+ * Batches read per outbox call. A page costs little memory (batches decode their readings only when
+ * dispatched, see #dispatch), and each call replaying from disk opens, reads and closes the segment:
+ * 8-batch pages spent ~11% of the replay's CPU in those calls, 64-batch pages under 1% (--cpu-prof).
  */
-const PAGE_BATCHES = 8
+const PAGE_BATCHES = 64
 /** Batches read per call while looking for the replay boundary: large, it only reads. */
 const SCAN_BATCHES = 1_000
 
