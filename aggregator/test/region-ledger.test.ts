@@ -1,19 +1,20 @@
 /**
  * Region mode on real ledger nodes (issue 7): four members on loopback (libp2p, file stores, quorum
  * > 2/3 = 3 of 4), two hospitals submitting capacity snapshots to their own nodes, the region
- * reading confirmed transactions from a third member's node. The node is read in-process through its
- * `confirmed(after, limit)` (the call the node's /api/confirmed answers with), since `@rhn/ledger`
- * does not export its HTTP API yet.
+ * reading confirmed transactions from a third member's node over its HTTP API, and a recommendation
+ * filed from the region page's API through RXA's own node coming back confirmed.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLedgerNode, generateMemberKey, generatePeerKey, type LedgerNode, writeKeyFile } from '@rhn/ledger'
+import { createLedgerApi, createLedgerNode, generateMemberKey, generatePeerKey, type LedgerNode, writeKeyFile } from '@rhn/ledger'
+import type { FastifyInstance } from 'fastify'
+import { pino } from 'pino'
 import { GenesisSchema, LedgerConfigSchema } from '@rhn/protocols'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConfirmedSource, HospitalFigures, RegionAggregator } from '../src/index.js'
-import { type RegionDir, get, makeRegionDir, regionAggregator, snapshot, unit, waitFor } from './region-support.js'
+import type { HospitalFigures, RecommendationsView, RegionAggregator, RegionFlows } from '../src/index.js'
+import { ENGINEER, type RegionDir, get, makeRegionDir, post, regionAggregator, snapshot, unit, waitFor } from './region-support.js'
 
 const MEMBERS = ['RXA', 'RXB', 'RXC', 'RXD']
 
@@ -31,6 +32,8 @@ async function freePort(): Promise<number> {
 describe('region on real ledger nodes', () => {
   let root: string
   const nodes: LedgerNode[] = []
+  const apis: FastifyInstance[] = []
+  const TOKEN = 'ledger-api-token-0123456789abcdef'
   let dir: RegionDir
   let region: RegionAggregator
 
@@ -58,15 +61,21 @@ describe('region on real ledger nodes', () => {
       nodes.push(createLedgerNode({ config, genesis, baseDir: base }))
     }
     await Promise.all(nodes.map((n) => n.start()))
-    const regionNode = nodes[2]!
-    const source: ConfirmedSource = { url: 'in-process://RXC', confirmed: (after, limit = 1_000) => Promise.resolve(regionNode.confirmed(after, limit)) }
-    dir = await makeRegionDir('http://127.0.0.1:9') // the URL is unused: the source above is read instead
-    region = await regionAggregator(dir, { ledger: source })
+    // RXC's node is the region's; RXA's node is RXA's delegate for one-step requests.
+    const urls: string[] = []
+    for (const i of [2, 0]) {
+      const api = createLedgerApi({ node: nodes[i]!, token: TOKEN, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) })
+      apis.push(api)
+      urls.push(await api.listen())
+    }
+    dir = await makeRegionDir(urls[0]!, { RXA: { url: urls[1]!, token: TOKEN } })
+    region = await regionAggregator(dir)
     await region.start()
   }, 90_000)
 
   afterAll(async () => {
     await region?.stop()
+    await Promise.all(apis.map((a) => a.close()))
     await Promise.all(nodes.map((n) => n.stop()))
     await dir?.remove()
     if (root !== undefined) await rm(root, { recursive: true, force: true })
@@ -74,8 +83,9 @@ describe('region on real ledger nodes', () => {
 
   it('shows what each hospital confirmed through its own node, once a quorum endorsed it', async () => {
     const t = Math.floor(Date.now() / 1000) * 1000
-    await nodes[0]!.submit(snapshot('RXA', t, [unit('rxa-icu', 'icu', [12, 9], [10, 7])]))
-    await nodes[1]!.submit(snapshot('RXB', t, [unit('rxb-icu', 'icu', [8, 3], [8, 2])]))
+    // RXA: 10 critical patients, 6 ventilators all in use; RXB: 8 ventilators, 2 in use.
+    await nodes[0]!.submit(snapshot('RXA', t, [unit('rxa-icu', 'icu', [12, 10], [6, 6])]))
+    await nodes[1]!.submit(snapshot('RXB', t, [unit('rxb-icu', 'icu', [8, 2], [8, 2])]))
     const hospitals = await waitFor(
       async () => {
         const hs = (await get<HospitalFigures[]>(region.url!, '/api/region/hospitals')).body
@@ -85,11 +95,28 @@ describe('region on real ledger nodes', () => {
       45_000,
     )
     const rxa = hospitals.find((h) => h.id === 'RXA')!
-    expect(rxa.beds).toEqual({ total: 12, occupied: 9, available: 3 })
+    expect(rxa.beds).toEqual({ total: 12, occupied: 10, available: 2 })
     expect(rxa.takenAt).toBe(t)
     expect(rxa.confirmedAt).toBeGreaterThanOrEqual(t)
     // The txId is the node's: the region can point at the exact confirmed transaction.
     expect(nodes[2]!.txStatus(rxa.txId!)).toMatchObject({ status: 'confirmed' })
-    expect(hospitals.find((h) => h.id === 'RXB')!.beds.occupied).toBe(3)
+    expect(hospitals.find((h) => h.id === 'RXB')!.beds.occupied).toBe(2)
+  }, 60_000)
+
+  it('files a recommendation through RXA’s own node and shows the request once confirmed', async () => {
+    const rec = await waitFor(async () => (await get<RecommendationsView>(region.url!, '/api/region/recommendations')).body.recommendations.find((r) => r.kind === 'ventilator'), 'a ventilator recommendation', 20_000)
+    expect(rec).toMatchObject({ from: 'RXB', to: 'RXA', quantity: 4 })
+    const res = await post<{ txId: string; request: { id: string } }>(region.url!, `/api/region/recommendations/${rec.id}/request`, ENGINEER.token)
+    expect(res.status).toBe(202)
+    const flows = await waitFor(
+      async () => {
+        const f = (await get<RegionFlows>(region.url!, '/api/region/flows')).body
+        return f.requests.some((r) => r.id === res.body.request.id) ? f : undefined
+      },
+      'the request confirmed and in the region flows',
+      45_000,
+    )
+    expect(flows.requests.find((r) => r.id === res.body.request.id)).toMatchObject({ from: 'RXA', to: ['RXB'], resource: 'ventilator', quantity: 4, status: 'open' })
+    expect(nodes[0]!.txStatus(res.body.txId)).toMatchObject({ status: 'confirmed' })
   }, 60_000)
 })

@@ -129,7 +129,7 @@ export interface RegionDir {
 }
 
 /** Writes `region.yaml`; `ledger` is the node URL, `delegates` member → stand-in node. */
-export async function makeRegionDir(ledger: string, delegates: Record<string, StandInLedger> = {}, extra = ''): Promise<RegionDir> {
+export async function makeRegionDir(ledger: string, delegates: Record<string, { url: string; token: string }> = {}, extra = ''): Promise<RegionDir> {
   const dir = await mkdtemp(join(tmpdir(), 'rhn-region-'))
   const lines = ['mode: region', 'regionId: north', `registry: ${EXAMPLE_REGISTRY}`, 'store: { type: sqlite, path: ./region.sqlite }', 'api:', '  port: 0', '  tokens:']
   for (const t of [VIEWER, ENGINEER]) lines.push(`    - { name: ${t.name}, token: ${t.token}, role: ${t.role} }`)
