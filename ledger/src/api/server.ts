@@ -20,7 +20,6 @@ export const STATUS_OF_CODE: Readonly<Record<string, number>> = Object.freeze({
   RHN_LEDGER_NOT_MEMBER: 403,
   RHN_LEDGER_NOT_FOUND: 404,
   RHN_LEDGER_EQUIVOCATION: 409,
-  RHN_LEDGER_NOT_AUTHOR: 403,
   RHN_LEDGER_STORE_IO: 503,
   RHN_LEDGER_NOT_RUNNING: 503,
   RHN_LEDGER_MEMPOOL_FULL: 503, // back-pressure: the aggregator retries later
