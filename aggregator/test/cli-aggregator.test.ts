@@ -98,12 +98,12 @@ describe('rhn-aggregator CLI', () => {
     await expect(fetch(new URL('/healthz', url))).rejects.toThrow()
   })
 
-  it('says region mode is not available yet (exit 1), and answers --help (0) and bad usage (2)', async () => {
+  it('names a missing region token file (exit 1), and answers --help (0) and bad usage (2)', async () => {
     const region = cli(['run', '--config', new URL('../../protocols/examples/aggregator-region.example.yaml', import.meta.url).pathname])
     const help = cli(['run', '--help'])
     const usage = cli(['serve'])
     expect(await region.exit).toBe(1)
-    expect(region.stderr).toMatch(/region mode is not available yet/)
+    expect(region.stderr).toMatch(/api\.tokenFile: cannot read/)
     expect(await help.exit).toBe(0)
     expect(help.stdout).toMatch(/Usage: rhn-aggregator run --config FILE/)
     expect(await usage.exit).toBe(2)

@@ -75,9 +75,8 @@ describe('hospital aggregator ▸ ledger node', () => {
   beforeAll(async () => {
     broker = await startMosquitto()
     ledger = await ledgerFor(await freePort())
-    t = await makeDir(broker.url, '{ type: sqlite, path: ./data/telemetry.sqlite, flushIntervalMs: 100 }', `ledger: { nodeUrl: '${ledger.url}', tokenFile: ${join(ledger.dir, 'node.token')}, snapshotPeriodS: 60, minIntervalMs: 100 }`)
+    t = await makeDir(broker.url, '{ type: sqlite, path: ./data/telemetry.sqlite, flushIntervalMs: 100 }', `ledger: { nodeUrl: '${ledger.url}', tokenFile: ${join(ledger.dir, 'node.token')}, snapshotPeriodS: 60, minIntervalMs: 100, patientKeyFile: ./patient.key }`)
     await writeFile(join(t.dir, 'patient.key'), patientKey)
-    process.env.RHN_PATIENT_KEY_FILE = join(t.dir, 'patient.key')
     agg = await startAggregator(t, { ledger: { evaluateDebounceMs: 20, retryInitialMs: 100, retryMaxMs: 400 } })
   }, 60_000)
 
@@ -87,7 +86,6 @@ describe('hospital aggregator ▸ ledger node', () => {
     await ledger?.stop()
     await broker?.stop()
     await t?.remove()
-    delete process.env.RHN_PATIENT_KEY_FILE
   })
 
   it('queues a request while the node is down (202), and the health shows the link retrying', async () => {

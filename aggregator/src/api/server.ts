@@ -88,7 +88,7 @@ export function createApiServer(options: ApiServerOptions & LedgerApiComponents)
     registerTwinRoutes(api, { twin, store }, now, principalOf)
     // Always registered (the OpenAPI document lists them): without a monitor or link they answer 404 / 503.
     registerEscalationRoutes(api, options.escalation)
-    registerLedgerRoutes(api, options.ledger ?? { hospitalId: hospital.id, patientKey: () => loadPatientKey(), now })
+    registerLedgerRoutes(api, options.ledger ?? { hospitalId: hospital.id, patientKey: () => loadPatientKey(undefined), now })
     hub = registerStream(api, twin, heartbeatMs)
     api.get('/healthz', { config: { access: { role: 'anonymous' } } }, (_req, reply) => {
       try {

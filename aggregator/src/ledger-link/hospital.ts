@@ -69,7 +69,8 @@ export async function startHospitalLedgerSide(i: HospitalLedgerSideInit): Promis
   let key: Promise<KeyObject> | undefined
   const patientKey = (): Promise<KeyObject> => {
     // Read once; a failure is not cached, so fixing the file works without a restart.
-    key ??= loadPatientKey().catch((err: unknown) => {
+    const file = config.ledger?.patientKeyFile
+    key ??= loadPatientKey(file === undefined || isAbsolute(file) ? file : resolve(i.baseDir, file)).catch((err: unknown) => {
       key = undefined
       throw err
     })

@@ -21,6 +21,6 @@ export {
 } from './link.js'
 export { SnapshotBuilder, significantChange, type BuiltSnapshot, type SignificantChange } from './snapshot.js'
 export { FLOW_KINDS, FlowTracker, MAX_STATUS_READS, type FlowItem, type FlowList, type FlowSource } from './flows.js'
-export { MIN_PATIENT_KEY_BYTES, PATIENT_KEY_ENV, SALT_BYTES, loadPatientKey, newSalt, patientRef, recordCommitment } from './patient.js'
+export { MIN_PATIENT_KEY_BYTES, SALT_BYTES, loadPatientKey, newSalt, patientRef, recordCommitment } from './patient.js'
 export { MAX_RECORD_LENGTH, SUBMIT_WAIT_MS, parseBody, registerLedgerRoutes, type LedgerRoutesComponents } from './routes.js'
 export { startHospitalLedgerSide, type HospitalLedgerSide, type HospitalLedgerSideInit } from './hospital.js'

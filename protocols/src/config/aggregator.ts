@@ -68,6 +68,9 @@ const ledgerLinkSchema = z
   .object({
     nodeUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL').describe('HTTP API of the ledger node'),
     tokenFile: filePath.optional().describe('file with the node API token, for submissions'),
+    patientKeyFile: filePath
+      .optional()
+      .describe('hospital mode: the secret key (≥ 32 random bytes) that pseudonymises patients in transfers (HMAC-SHA256); never leaves this hospital'),
     snapshotPeriodS: positiveInt
       .default(60)
       .describe('publish a snapshot at least this often, s (default 60: the region never shows a figure older than a minute)'),
