@@ -1,7 +1,8 @@
 /**
  * `rhn-ledger verify --data DIR`: re-checks every record checksum, block, signature and link on
  * disk, and the evidence and last-signed records, without changing anything (a store opened by a
- * node truncates a torn tail; verify only reports it).
+ * node truncates a torn tail; verify only notes it). A bad record with intact data after it is
+ * corruption, not a torn tail: a problem here, and a node refuses to open over it.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -9,7 +10,7 @@ import type { Genesis } from '@rhn/protocols'
 import { membershipFromGenesis } from './chain/membership.js'
 import { LAST_SIGNED_FILE } from './store/last-signed.js'
 import { decodeEvidence, loadChain, readIfExists } from './store/load.js'
-import { scanRecords } from './store/records.js'
+import { type ScanResult, scanRecords } from './store/records.js'
 
 /** The verdict on one chain file. */
 export interface ChainReport {
@@ -38,6 +39,12 @@ export interface VerifyReport {
   ok: boolean
 }
 
+/** The problem of a corrupt record (see `scanRecords`): what verify reports and a node refuses to open over. */
+function corruptProblem(file: string, scan: ScanResult, where: (index: number) => string): string[] {
+  const c = scan.corrupt
+  return c === undefined ? [] : [`${file}: record at offset ${c.offset} (${where(c.index)}) is corrupt: ${c.detail}; a node refuses to open this store (restore the file from a backup or another member's copy of this chain)`]
+}
+
 function tailNote(file: string, size: number, goodBytes: number, tailProblem: string | undefined): string[] {
   return tailProblem === undefined ? [] : [`${file}: ${size - goodBytes} bytes after offset ${goodBytes} are a torn tail (${tailProblem}); a node truncates them on open`]
 }
@@ -63,17 +70,17 @@ export async function verifyDataDir(dir: string, genesis: Genesis): Promise<Veri
     const scan = scanRecords(data)
     const { blocks, problem } = loadChain(scan, chain, membership)
     const last = blocks.at(-1)
-    const problems =
-      problem === undefined
-        ? []
-        : [`${file}: block at offset ${problem.offset} (${problem.where}) does not verify: ${problem.detail}; ${scan.records.length - blocks.length - 1} later records not checked`]
+    const problems = [
+      ...(problem === undefined ? [] : [`${file}: block at offset ${problem.offset} (${problem.where}) does not verify: ${problem.detail}; ${scan.records.length - blocks.length - 1} later records not checked`]),
+      ...corruptProblem(file, scan, (i) => `height ${i}`),
+    ]
     chains.push({ chain, file, blocks: blocks.length, head: last && { height: last.header.height, hash: last.hash }, problems, notes: tailNote(file, data.length, scan.goodBytes, scan.tailProblem) })
   }
 
   const evFile = join(dir, 'evidence.log')
   const evData = await readIfExists(evFile)
   const evScan = scanRecords(evData)
-  const evidence = { records: 0, problems: [] as string[], notes: tailNote(evFile, evData.length, evScan.goodBytes, evScan.tailProblem) }
+  const evidence = { records: 0, problems: corruptProblem(evFile, evScan, (i) => `evidence record ${i}`), notes: tailNote(evFile, evData.length, evScan.goodBytes, evScan.tailProblem) }
   for (const { offset, payload } of evScan.records) {
     const ev = decodeEvidence(payload, membership)
     if (typeof ev === 'string') evidence.problems.push(`${evFile}: evidence record at offset ${offset} does not verify: ${ev}`)

@@ -1,14 +1,14 @@
 // Three `rhn-ledger run` processes on loopback, as three hospitals would run them (issue 6 "Library
 // and CLI"): keygen ▸ genesis ▸ run ▸ status shows the peers ▸ a submission through the API is
 // confirmed and inspect shows it with its certificate ▸ SIGTERM exits 0 ▸ verify passes offline,
-// and catches a flipped byte in a chain file.
+// and catches a flipped byte in a chain file, which run then refuses to open over.
 import { readFile, rm, writeFile, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LedgerClient } from '../src/client.js'
 import { crc32 } from '../src/store/crc32.js'
-import { RECORD_HEADER_BYTES } from '../src/store/records.js'
+import { RECORD_HEADER_BYTES, scanRecords } from '../src/store/records.js'
 import { cli, cliDone, freePort, killAll, type Run, waitFor } from './cli-support.js'
 import { capacitySnapshotTx } from './fixtures/txs.js'
 import type { SubmittedTxInput } from '@rhn/protocols'
@@ -90,6 +90,9 @@ describe('rhn-ledger run, status, inspect and verify with three nodes', () => {
     expect([unknown.code, unknown.stdout]).toEqual([1, expect.stringContaining('not known')])
     // Another node confirms it too (more than 2/3 endorsed it).
     await waitFor('the tx confirmed on RXC', async () => ((await new LedgerClient({ url: apiUrls[2]! }).tx(txId))?.status === 'confirmed' ? true : undefined), 30_000)
+    // A second block of RXA, so the bit-rot case below has intact records after the rotten one.
+    const second = await client.submit(capacitySnapshotTx('RXA', 8) as SubmittedTxInput)
+    await waitFor('the second tx confirmed on RXC', async () => ((await new LedgerClient({ url: apiUrls[2]! }).tx(second.txId))?.status === 'confirmed' ? true : undefined), 30_000)
   })
 
   it('SIGTERM stops every node cleanly with exit 0', async () => {
@@ -121,13 +124,19 @@ describe('rhn-ledger run, status, inspect and verify with three nodes', () => {
     expect(bad.stdout).toMatch(/PROBLEM: RXA-0: .*height 0/)
   })
 
-  it('verify names a flipped byte (bit rot) inside a chain file, not only at its tail (exit 1)', async () => {
+  it('verify names a flipped byte (bit rot) inside a chain file, not only at its tail (exit 1), and run refuses to open over it', async () => {
     const data = join(dir, 'rxb', 'data')
+    const file = join(data, 'chains', 'RXA-0.log')
+    expect(scanRecords(original).records.length).toBeGreaterThan(1)
     const rotten = Buffer.from(original)
     rotten[RECORD_HEADER_BYTES + 20] = rotten[RECORD_HEADER_BYTES + 20]! ^ 0x01 // inside the first record: later records are intact
-    await writeFile(join(data, 'chains', 'RXA-0.log'), rotten)
+    await writeFile(file, rotten)
     const bad = await cliDone(['verify', '--data', data, '--genesis', join(dir, 'genesis.yaml')])
     expect(bad.code).toBe(1)
-    expect(bad.stdout).toMatch(/PROBLEM: RXA-0: .*(offset 0|height 0)/)
+    expect(bad.stdout).toMatch(/PROBLEM: RXA-0: .*offset 0 \(height 0\) is corrupt/)
+    const refused = await cliDone(['run', '--config', join(dir, 'rxb', 'ledger.yaml')])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/RHN_LEDGER_STORE_CORRUPT: .*RXA-0\.log: the record at offset 0 \(height 0\) is corrupt/)
+    expect((await readFile(file)).equals(rotten)).toBe(true) // nothing truncated
   })
 })

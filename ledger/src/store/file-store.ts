@@ -3,7 +3,8 @@
  * (`<dir>/chains/<chain>.log`), `<dir>/evidence.log` in the same format, `<dir>/last-signed.json`,
  * and an in-memory index of every block (the consortium's scale: a few chains, blocks of KiB).
  * On open a torn tail is truncated (with a warning saying how many bytes) and every block is
- * verified again; a bad block inside a file is an error, never silently dropped.
+ * verified again; a bad record or block inside a file (intact data after it) is an error, never
+ * silently dropped or truncated.
  */
 import { mkdir, readdir, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -98,9 +99,17 @@ export class FileChainStore implements ChainStore {
     }
   }
 
-  private async repairedScan(file: string) {
+  /**
+   * Scans a record file, truncating a torn tail; throws `RHN_LEDGER_STORE_CORRUPT` (file, offset and
+   * `where` the record sits) and leaves the file untouched when a bad record has intact data after it.
+   */
+  private async repairedScan(file: string, where: (index: number) => string) {
     const data = await readIfExists(file)
     const scan = scanRecords(data)
+    if (scan.corrupt !== undefined) {
+      const { offset, index, detail } = scan.corrupt
+      throw new LedgerError('RHN_LEDGER_STORE_CORRUPT', `${file}: the record at offset ${offset} (${where(index)}) is corrupt: ${detail}; the file was not changed (run rhn-ledger verify --data ${this.dir})`)
+    }
     if (scan.tailProblem !== undefined) {
       await truncate(file, scan.goodBytes)
       this.log?.warn({ file, cutBytes: data.length - scan.goodBytes, keptBytes: scan.goodBytes, problem: scan.tailProblem }, 'truncated a torn tail')
@@ -110,7 +119,7 @@ export class FileChainStore implements ChainStore {
 
   private async loadChainFile(chain: string): Promise<void> {
     const file = this.chainFile(chain)
-    const { blocks, problem } = loadChain(await this.repairedScan(file), chain, this.membership)
+    const { blocks, problem } = loadChain(await this.repairedScan(file, (i) => `height ${i}`), chain, this.membership)
     if (problem !== undefined) {
       throw new LedgerError('RHN_LEDGER_STORE_CORRUPT', `${file}: the block at offset ${problem.offset} (${problem.where}) does not verify: ${problem.detail}; the file was not changed (run rhn-ledger verify --data ${this.dir})`)
     }
@@ -119,7 +128,7 @@ export class FileChainStore implements ChainStore {
 
   private async loadEvidence(): Promise<void> {
     const file = join(this.dir, 'evidence.log')
-    for (const { offset, payload } of (await this.repairedScan(file)).records) {
+    for (const { offset, payload } of (await this.repairedScan(file, (i) => `evidence record ${i}`)).records) {
       const ev = decodeEvidence(payload, this.membership)
       if (typeof ev === 'string') throw new LedgerError('RHN_LEDGER_STORE_CORRUPT', `${file}: the evidence record at offset ${offset} does not verify: ${ev}`)
       this.held.set(`${ev.chain}#${ev.height}`, ev)
