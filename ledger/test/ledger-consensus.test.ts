@@ -17,12 +17,19 @@ export function sameHeads(nodes: LedgerNode[]): boolean {
 
 describe.each([4, 7])('%i members', (n) => {
   let cluster: Cluster
+  /** Process warnings while this consortium runs: 7 nodes used to pile abort listeners on one signal. */
+  const warnings: Error[] = []
+  const onWarning = (w: Error): void => void warnings.push(w)
   beforeAll(async () => {
+    process.on('warning', onWarning)
     cluster = await makeCluster(n)
     await Promise.all(cluster.members.map((_, i) => cluster.start(i)))
     await waitFor('a full mesh of member peers', () => cluster.running().every((node) => node.status().peers.length === n - 1), 20_000)
   })
-  afterAll(() => cluster?.close())
+  afterAll(async () => {
+    await cluster?.close()
+    process.off('warning', onWarning)
+  })
 
   it('confirms a resource request on every node with a certificate that verifies', async () => {
     const a = cluster.running()[0]!
@@ -59,6 +66,7 @@ describe.each([4, 7])('%i members', (n) => {
         expect([...hashes][0]).toBeDefined()
       }
     }
+    expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([])
     for (const node of nodes) {
       const m = node.metrics()
       expect(m.blocks_produced_total).toBeGreaterThan(0)

@@ -38,7 +38,13 @@ export class Redialer {
   readonly #minMs: number
   readonly #maxMs: number
   readonly #targets = new Map<string, Target>()
-  readonly #abort = new AbortController()
+  /**
+   * One controller per dial attempt, aborted by `stop()`: libp2p's dial queue adds abort listeners
+   * to the signal it is given for the life of the dial, so one signal shared by every dial collected
+   * them (MaxListenersExceededWarning with 7 members). Each attempt's listeners go with it.
+   */
+  readonly #dials = new Set<AbortController>()
+  #stopped = false
   #timer: NodeJS.Timeout | undefined
   #timerAt = Infinity
 
@@ -77,13 +83,15 @@ export class Redialer {
 
   /** Stops every timer and pending dial. */
   stop(): void {
-    this.#abort.abort(new Error('network stopped'))
+    this.#stopped = true
+    for (const attempt of this.#dials) attempt.abort(new Error('network stopped'))
+    this.#dials.clear()
     if (this.#timer !== undefined) clearTimeout(this.#timer)
     this.#timer = undefined
   }
 
   #schedule(delayMs: number): void {
-    if (this.#abort.signal.aborted) return
+    if (this.#stopped) return
     const at = Date.now() + delayMs
     if (this.#timer !== undefined && this.#timerAt <= at) return
     if (this.#timer !== undefined) clearTimeout(this.#timer)
@@ -106,20 +114,23 @@ export class Redialer {
 
   async #dial(t: Target): Promise<void> {
     t.dialing = true
+    const attempt = new AbortController()
+    this.#dials.add(attempt)
     try {
       // Alternate a bootstrap address with the peer store's addresses: a peer may come back on another port.
       const target = t.addr !== undefined && t.failures % 2 === 0 ? t.addr : t.peerId
-      await this.#libp2p.dial(target, { signal: this.#abort.signal })
+      await this.#libp2p.dial(target, { signal: attempt.signal })
       t.delayMs = this.#minMs
       t.failures = 0
     } catch (err) {
-      if (this.#abort.signal.aborted) return
+      if (this.#stopped) return
       t.failures++
       t.nextAt = Date.now() + t.delayMs
       this.#logger.debug({ peerId: t.peerId.toString(), retryInMs: t.delayMs, err: (err as Error).message }, 'dial of a member peer failed; will retry')
       t.delayMs = Math.min(t.delayMs * 2, this.#maxMs)
       this.#schedule(Math.max(0, t.nextAt - Date.now()))
     } finally {
+      this.#dials.delete(attempt)
       t.dialing = false
     }
   }

@@ -4,7 +4,6 @@
  * before it is applied. Runs on peer connect, on a gossip gap, and on a slow anti-entropy timer
  * (gossip may drop a message; this bounds how long a node can stay behind without noticing).
  */
-import { setMaxListeners } from 'node:events'
 import type { Logger } from 'pino'
 import { decodeBlock } from '../chain/block.js'
 import type { LedgerNetwork } from '../interface.js'
@@ -25,13 +24,15 @@ export class CatchUp {
   /** chain ▸ highest height some peer is known to hold, and that peer. */
   readonly #wanted = new Map<string, { peerId: string; height: number }>()
   readonly #running = new Set<string>()
+  /**
+   * Stops every request: each request links it with its own deadline through `AbortSignal.any`,
+   * which adds no listener to it, so sharing it does not pile listeners up.
+   */
   readonly #controller = new AbortController()
   readonly #tasks = new Set<Promise<void>>()
 
   constructor(init: CatchUpInit) {
     this.#init = init
-    // One signal shared by every request in flight (one per chain and peer): not a leak.
-    setMaxListeners(Infinity, this.#controller.signal)
   }
 
   /** Compares heads with `peerId` and fetches every chain it holds further than this node. */
