@@ -87,4 +87,32 @@ describe('ledger network: publish queue', () => {
     queue.push(Buffer.from('after stop'))
     expect(queue.size).toBe(0)
   })
+
+  it('drops (and logs) messages queued longer than maxAgeMs during a cut, and sends the fresh ones', async () => {
+    const sent: string[] = []
+    const logged: Array<Record<string, unknown>> = []
+    let peers = false
+    let clock = 1_000_000
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) })
+    const queue = new PublishQueue(
+      (data) => {
+        if (!peers) return Promise.reject(new Error('PublishError.NoPeersSubscribedToTopic'))
+        sent.push(Buffer.from(data).toString())
+        return Promise.resolve()
+      },
+      logger,
+      { retryMs: 20, maxAgeMs: 5 * 60_000, now: () => clock },
+    )
+    queue.push(Buffer.from('old1'))
+    queue.push(Buffer.from('old2'))
+    clock += 4 * 60_000
+    queue.push(Buffer.from('recent'))
+    clock += 2 * 60_000 // the cut lasted 6 min: old1 and old2 are 6 min old, recent 2 min
+    peers = true
+    await waitFor('the queue to drain', () => queue.size === 0, 1_000)
+    expect(sent).toEqual(['recent'])
+    expect(queue.expired).toBe(2)
+    expect(logged.filter((l) => /queued too long/.test(String(l.msg))).map((l) => l.ageMs)).toEqual([6 * 60_000, 6 * 60_000])
+    queue.stop()
+  })
 })

@@ -3,7 +3,9 @@
  * `PublishError.NoPeersSubscribedToTopic` while no peer has subscribed yet (at start, or while cut
  * off: STACK.md); those messages wait here and are retried when a peer subscribes and on a short
  * timer. The queue is bounded and drops its oldest message when full (catch-up sync recovers
- * what gossip missed), logging each drop.
+ * what gossip missed), logging each drop. It is bounded in age too: a block queued through a long
+ * cut and relayed after peers' stale limit (10 min, `STALE_BLOCK_AGE_MS`) would count on them as a
+ * replay and lower this node's score, while they fetch it by catch-up sync anyway.
  */
 import type { Logger } from 'pino'
 
@@ -12,6 +14,12 @@ export const DEFAULT_PUBLISH_QUEUE_MAX = 1024
 /** Retry period while messages are queued, ms (default 250: short next to gossipsub's 1 s heartbeat). */
 export const DEFAULT_PUBLISH_RETRY_MS = 250
 
+/**
+ * Oldest message still sent when peers come back, ms (default 5 min: half the peers' 10-min stale
+ * limit, a margin for clock drift between members and for the time gossip takes to relay it).
+ */
+export const DEFAULT_PUBLISH_MAX_AGE_MS = 5 * 60_000
+
 /** Sends one message; resolves when sent, rejects with gossipsub's error otherwise. */
 export type PublishFn = (data: Uint8Array) => Promise<unknown>
 
@@ -19,6 +27,16 @@ export type PublishFn = (data: Uint8Array) => Promise<unknown>
 export interface PublishQueueInit {
   maxQueued?: number
   retryMs?: number
+  /** Messages queued longer than this are dropped, not sent, ms (default {@link DEFAULT_PUBLISH_MAX_AGE_MS}). */
+  maxAgeMs?: number
+  /** Clock, ms (default `Date.now`). */
+  now?: () => number
+}
+
+interface Queued {
+  data: Uint8Array
+  /** When it was queued, ms. */
+  at: number
 }
 
 /** Whether an error from gossipsub's publish means "nobody to send to yet" (retry later). */
@@ -32,17 +50,22 @@ export class PublishQueue {
   readonly #logger: Logger
   readonly #maxQueued: number
   readonly #retryMs: number
-  readonly #queue: Uint8Array[] = []
+  readonly #maxAgeMs: number
+  readonly #now: () => number
+  readonly #queue: Queued[] = []
   #timer: NodeJS.Timeout | undefined
   #flushing = false
   #stopped = false
   #dropped = 0
+  #expired = 0
 
   constructor(send: PublishFn, logger: Logger, init: PublishQueueInit = {}) {
     this.#send = send
     this.#logger = logger
     this.#maxQueued = init.maxQueued ?? DEFAULT_PUBLISH_QUEUE_MAX
     this.#retryMs = init.retryMs ?? DEFAULT_PUBLISH_RETRY_MS
+    this.#maxAgeMs = init.maxAgeMs ?? DEFAULT_PUBLISH_MAX_AGE_MS
+    this.#now = init.now ?? Date.now
   }
 
   /** Messages waiting for a subscribed peer. */
@@ -55,17 +78,22 @@ export class PublishQueue {
     return this.#dropped
   }
 
+  /** Messages dropped because they waited longer than `maxAgeMs`. */
+  get expired(): number {
+    return this.#expired
+  }
+
   /** Queues one message and tries to send it (and anything queued before it) now. */
   push(data: Uint8Array): void {
     if (this.#stopped) {
       this.#logger.warn({ bytes: data.length }, 'publish after stop: message dropped')
       return
     }
-    this.#queue.push(data)
+    this.#queue.push({ data, at: this.#now() })
     while (this.#queue.length > this.#maxQueued) {
       const old = this.#queue.shift()
       this.#dropped++
-      this.#logger.warn({ bytes: old?.length, maxQueued: this.#maxQueued, dropped: this.#dropped }, 'publish queue full: dropped the oldest message')
+      this.#logger.warn({ bytes: old?.data.length, maxQueued: this.#maxQueued, dropped: this.#dropped }, 'publish queue full: dropped the oldest message')
     }
     this.flush()
   }
@@ -92,7 +120,15 @@ export class PublishQueue {
 
   async #drain(): Promise<void> {
     while (this.#queue.length > 0 && !this.#stopped) {
-      const data = this.#queue[0] as Uint8Array
+      const head = this.#queue[0]!
+      const age = this.#now() - head.at
+      if (age > this.#maxAgeMs) {
+        this.#queue.shift()
+        this.#expired++
+        this.#logger.warn({ bytes: head.data.length, ageMs: age, maxAgeMs: this.#maxAgeMs, expired: this.#expired }, 'publish queue: dropped a message queued too long (peers would take it for a stale replay; catch-up sync delivers it)')
+        continue
+      }
+      const { data } = head
       try {
         await this.#send(data)
       } catch (err) {
@@ -103,7 +139,7 @@ export class PublishQueue {
         // Anything else (message too large for a peer's buffer, stopped service) will not get better by retrying.
         this.#logger.error({ err, bytes: data.length }, 'gossip publish failed: message dropped')
       }
-      if (this.#queue[0] === data) this.#queue.shift()
+      if (this.#queue[0] === head) this.#queue.shift()
     }
   }
 
