@@ -2,22 +2,30 @@
  * End-to-end ingest benchmark (issue 5 "Speed"), run by `make bench`:
  *   node --import tsx --conditions=rhn-source aggregator/bench/ingest.ts
  * Real Mosquitto and influxd on loopback. For each store backend (sqlite, influxdb) a whole
- * Aggregator runs; a publisher in a worker thread (its own core) plays gw-rxa-crit, births every
+ * Aggregator runs; a publisher in a child process (its own core) plays gw-rxa-crit, births every
  * device of it in the example registry, then sends DDATA at full speed (QoS 1, many metrics per
  * message, as STACK.md advises). Measured: points/s from the first DDATA until the store holds the
  * last point (1 point = 1 line = one asset at one timestamp), and in the same run the raw ingest of
  * the same points into the same influxd in 5,000-line batches; then the latency from a device value
  * (its source timestamp) to its `/api/stream` event at ~10,000 values/s; RSS. Figures are printed, never asserted.
+ * Also printed, to tell where a shortfall comes from: the broker's own delivery rate to a bare
+ * mqtt.js subscriber (same messages, same broker settings, nothing else running), the time the last
+ * message reached the host and the store, and this process's CPU time per point (the publisher runs
+ * in its own process, so this is the aggregator's CPU; other work on the machine shows as wall time only).
  *
- * Env: RHN_BENCH_POINTS (default 200,000 points per backend), RHN_BENCH_LATENCY_S (default 5).
+ * Env: RHN_BENCH_POINTS (default 200,000 points per backend), RHN_BENCH_LATENCY_S (default 5),
+ * RHN_BENCH_BACKENDS (default `sqlite,influxdb`), RHN_BENCH_INFLIGHT (Mosquitto's max_inflight_messages,
+ * default 100), RHN_BENCH_PROFILE (a folder: writes a CPU profile of each throughput phase there).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
+import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { type Component, NODE_CONTROL_REBIRTH, buildTopic, encodePayload, parseAggregatorConfig, parseRegistry, type SparkplugMetric } from '@rhn/protocols'
 import { startInfluxd, startMosquitto } from '@rhn/test/harness'
+import mqtt from 'mqtt'
 import { Aggregator, type TelemetryPoint } from '../src/index.js'
 import { LineEncoder } from '../src/store/influxdb/line-protocol.js'
 
@@ -31,6 +39,8 @@ const TARGET_POINTS_S = 100_000
 const TARGET_RATIO = 0.8
 const TOKEN = 'bench-token-0123456789'
 const GROUP = 'RXA'
+/** The group of the broker-only measurement: no aggregator subscribes to it. */
+const BARE_GROUP = 'BENCHBARE'
 const NODE = 'gw-rxa-crit'
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
@@ -44,27 +54,30 @@ interface Message {
   at?: number
 }
 
-// The publisher: plain CommonJS in a worker so it runs on its own core; it only sends pre-encoded bytes.
+// The publisher: plain CommonJS in a child process, so it runs on its own core and its CPU is not
+// counted as the aggregator's; it only sends pre-encoded bytes. Births first (the parent says when
+// the aggregator has them), then the messages with up to 2,000 PUBLISHes awaiting their PUBACK.
 const PUBLISHER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const mqtt = require(workerData.mqttPath)
+const mqtt = require(process.argv[1])
+const ask = (m) => new Promise((resolve) => { process.once('message', resolve); process.send(m) })
 ;(async () => {
-  const client = await mqtt.connectAsync(workerData.url, { clientId: 'bench-' + process.pid + '-' + Date.now(), reconnectPeriod: 0 })
-  for (const m of workerData.births) await client.publishAsync(m.topic, Buffer.from(m.payload), { qos: 1 })
-  parentPort.postMessage({ born: true })
-  await new Promise((resolve) => parentPort.once('message', resolve))
+  const work = await ask({ ready: true })
+  const client = await mqtt.connectAsync(work.url, { clientId: 'bench-' + process.pid + '-' + Date.now(), reconnectPeriod: 0 })
+  for (const m of work.births) await client.publishAsync(m.topic, Buffer.from(m.payload), { qos: 1 })
+  await ask({ born: true })
   const start = Date.now()
   const pending = new Set()
-  for (const m of workerData.messages) {
+  for (const m of work.messages) {
     if (m.at !== undefined) { const wait = m.at - Date.now(); if (wait > 0) await new Promise((r) => setTimeout(r, wait)) }
     const p = client.publishAsync(m.topic, Buffer.from(m.payload), { qos: 1 })
     pending.add(p); p.finally(() => pending.delete(p))
     if (pending.size >= 2000) await Promise.race(pending)
   }
   await Promise.all(pending)
-  parentPort.postMessage({ sent: workerData.messages.length, ms: Date.now() - start })
   await client.endAsync()
-})().catch((err) => parentPort.postMessage({ error: String(err && err.stack || err) }))
+  const cpu = process.cpuUsage()
+  process.send({ sent: work.messages.length, ms: Date.now() - start, cpuS: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0))
+})().catch((err) => process.send({ error: String(err && err.stack || err) }, () => process.exit(1)))
 `
 
 const registryFile = new URL('../../protocols/examples/region-north.yaml', import.meta.url).pathname
@@ -115,21 +128,24 @@ function ddata(count: number, samples: number, t0: number, paced?: { base: numbe
   return { messages, points }
 }
 
-/** Runs a publisher worker: births, then (once the aggregator has them) the messages. */
-async function publish(url: string, msgs: Message[], born: () => Promise<void>): Promise<{ sent: number; ms: number }> {
+/** Runs a publisher process: births, then (once `born` resolves) the messages. */
+async function publish(url: string, msgs: Message[], born: () => Promise<void>, group = GROUP): Promise<{ sent: number; ms: number; cpuS: number }> {
+  const retopic = (m: Message): Message => (group === GROUP ? m : { ...m, topic: m.topic.replace(`/${GROUP}/`, `/${group}/`) })
   const mqttPath = createRequire(import.meta.url).resolve('mqtt')
-  const worker = new Worker(PUBLISHER, { eval: true, workerData: { url, mqttPath, births: births(), messages: msgs } })
+  const child = spawn(process.execPath, ['-e', PUBLISHER, mqttPath], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
   try {
     return await new Promise((resolve, reject) => {
-      worker.on('error', reject)
-      worker.on('message', (m: { born?: boolean; sent?: number; ms?: number; error?: string }) => {
+      child.on('error', reject)
+      child.on('exit', (code) => reject(new Error(`publisher exited with ${code} before reporting`)))
+      child.on('message', (m: { ready?: boolean; born?: boolean; sent?: number; ms?: number; cpuS?: number; error?: string }) => {
         if (m.error !== undefined) reject(new Error(m.error))
-        else if (m.born === true) born().then(() => worker.postMessage('go'), reject)
-        else if (m.sent !== undefined) resolve({ sent: m.sent, ms: m.ms ?? 0 })
+        else if (m.ready === true) child.send({ url, births: births().map(retopic), messages: msgs.map(retopic) })
+        else if (m.born === true) born().then(() => child.send('go'), reject)
+        else if (m.sent !== undefined) resolve({ sent: m.sent, ms: m.ms ?? 0, cpuS: m.cpuS ?? 0 })
       })
     })
   } finally {
-    await worker.terminate()
+    if (child.exitCode === null) child.kill()
   }
 }
 
@@ -151,15 +167,43 @@ async function startAggregator(dir: string, brokerUrl: string, store: string): P
 
 const lastDevice = (): string => devices[devices.length - 1]!.id
 
+interface Throughput {
+  rate: number
+  points: TelemetryPoint[]
+  publishRate: number
+  /** Seconds from the first DDATA until the host had every message, the store every point, InfluxDB every point. */
+  hostS: number
+  submittedS: number
+  writtenS: number
+  /** This process's CPU (user + system) per point, µs: the aggregator's, plus the bench's polling. */
+  cpuUsPerPoint: number
+  /** CPU seconds used during the phase by each process, and by the whole machine. */
+  cpu: Record<string, number>
+  /** Event-loop delay during the phase, ms: how long a due timer or I/O callback waited. */
+  loopDelay: { p50: number; p99: number; max: number }
+}
+
 /** Throughput of MQTT ▸ twin ▸ store: from the first DDATA until the store wrote the last point. */
-async function throughput(agg: Aggregator, brokerUrl: string, count: number): Promise<{ rate: number; points: TelemetryPoint[]; publishRate: number }> {
+async function throughput(agg: Aggregator, brokerUrl: string, count: number, label: string, pids: Record<string, number>): Promise<Throughput> {
   const { messages, points } = ddata(count, SAMPLES, Date.now() - 3_600_000)
   const written0 = agg.store!.stats().writtenPoints
+  const received = (): number => agg.host!.stats().messages
+  // `/metrics` text sums the twin's rollups: reading it every few ms would measure that, so only
+  // once every message is in; until then the host's message counter (a field read) is polled.
   const submitted = (): number => Number(/^rhn_aggregator_store_submitted_points_total (\d+)$/m.exec(agg.metrics())?.[1] ?? 0)
   const submitted0 = submitted()
   let start = 0
+  let received0 = 0
+  let cpu0 = process.cpuUsage()
+  let snap0: Record<string, number> = {}
+  const delay = monitorEventLoopDelay({ resolution: 5 })
+  const profiler = await startProfile()
   const published = await publish(brokerUrl, messages, async () => {
     for (let i = 0; i < 1000 && agg.twin?.asset(lastDevice())?.online !== true; i++) await sleep(10)
+    received0 = received()
+    snap0 = await cpuSnapshot(pids)
+    delay.enable()
+    cpu0 = process.cpuUsage()
     start = performance.now()
   })
   // Births are points too (one per device). Wait until the twin handed every point to the store, then
@@ -167,12 +211,99 @@ async function throughput(agg: Aggregator, brokerUrl: string, count: number): Pr
   const expected = points.length + devices.length
   // A point lost on the way would make these wait forever: give up after 5 minutes and say so.
   const deadline = Date.now() + 300_000
-  while (submitted() - submitted0 < expected && Date.now() < deadline) await sleep(2)
+  while (received() - received0 < messages.length && Date.now() < deadline) await sleep(5)
+  const hostAt = performance.now()
+  while (submitted() - submitted0 < expected && Date.now() < deadline) await sleep(5)
+  const submittedAt = performance.now()
   await agg.store!.flush().catch(() => undefined)
   while (agg.store!.stats().writtenPoints - written0 < expected && Date.now() < deadline) await sleep(2)
   if (Date.now() >= deadline) console.log(`note: only ${submitted() - submitted0} of ${expected} points reached the store; the rate below is wrong`)
-  const seconds = (performance.now() - start) / 1000
-  return { rate: points.length / seconds, points, publishRate: published.sent / (published.ms / 1000) }
+  const end = performance.now()
+  const cpu = process.cpuUsage(cpu0)
+  delay.disable()
+  const snap = await cpuSnapshot(pids)
+  await profiler?.(label)
+  const s = (at: number): number => (at - start) / 1000
+  return {
+    rate: points.length / s(end),
+    points,
+    publishRate: published.sent / (published.ms / 1000),
+    hostS: s(hostAt),
+    submittedS: s(submittedAt),
+    writtenS: s(end),
+    cpuUsPerPoint: (cpu.user + cpu.system) / points.length,
+    loopDelay: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
+    cpu: { ...Object.fromEntries(Object.keys(snap).map((k) => [k, snap[k]! - snap0[k]!])), publisher: published.cpuS },
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+async function processCpuS(pid: number): Promise<number> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** CPU seconds the whole machine has been busy (every core), from /proc/stat; NaN elsewhere. */
+async function machineBusyS(): Promise<number> {
+  try {
+    const [, ...ticks] = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).map(Number)
+    return (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) / 100 // minus idle and iowait
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Where the machine's CPU went during a phase: this process, the broker, influxd, and the rest. */
+async function cpuSnapshot(pids: Record<string, number>): Promise<Record<string, number>> {
+  const out: Record<string, number> = { machine: await machineBusyS(), aggregator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 }
+  for (const [name, pid] of Object.entries(pids)) out[name] = await processCpuS(pid)
+  return out
+}
+
+/** With RHN_BENCH_PROFILE set: starts the V8 CPU profiler; the returned function writes `<label>.cpuprofile`. */
+async function startProfile(): Promise<((label: string) => Promise<void>) | undefined> {
+  const dir = process.env.RHN_BENCH_PROFILE
+  if (dir === undefined || dir === '') return undefined
+  const { Session } = await import('node:inspector/promises')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return async (label) => {
+    const { profile } = await session.post('Profiler.stop')
+    session.disconnect()
+    await writeFile(join(dir, `${label}.cpuprofile`), JSON.stringify(profile))
+  }
+}
+
+/**
+ * The broker's own delivery rate: the same messages (under another group, so no aggregator sees
+ * them) to a bare mqtt.js subscriber at QoS 1 that does nothing but count; the ceiling any host on
+ * mqtt.js can reach with this broker configuration on this machine.
+ */
+async function brokerCeiling(brokerUrl: string, count: number): Promise<{ msgPerS: number; pointsPerS: number; cpuUsPerPoint: number }> {
+  const { messages } = ddata(count, SAMPLES, Date.now() - 3_600_000)
+  const client = await mqtt.connectAsync(brokerUrl, { clientId: `bench-bare-${process.pid}`, reconnectPeriod: 0 })
+  await client.subscribeAsync(`spBv1.0/${BARE_GROUP}/DDATA/#`, { qos: 1 })
+  let got = 0
+  let first = 0
+  let last = 0
+  client.on('message', () => {
+    if (got++ === 0) first = performance.now()
+    last = performance.now()
+  })
+  const cpu0 = process.cpuUsage()
+  await publish(brokerUrl, messages, () => Promise.resolve(), BARE_GROUP)
+  const deadline = Date.now() + 60_000
+  while (got < messages.length && Date.now() < deadline) await sleep(5)
+  const cpu = process.cpuUsage(cpu0)
+  await client.endAsync()
+  const msgPerS = (got - 1) / ((last - first) / 1000)
+  return { msgPerS, pointsPerS: msgPerS * SAMPLES, cpuUsPerPoint: (cpu.user + cpu.system) / (got * SAMPLES) }
 }
 
 async function rawIngest(url: string, points: readonly TelemetryPoint[]): Promise<number> {
@@ -229,6 +360,17 @@ async function latency(agg: Aggregator, brokerUrl: string, valuesPerSecond: numb
   return { p50: q(0.5), p99: q(0.99), events: live.length }
 }
 
+const BACKENDS = (process.env.RHN_BENCH_BACKENDS ?? 'sqlite,influxdb').split(',')
+
+function describe(name: string, t: Throughput): string {
+  const d = t.loopDelay
+  const stages = `host had every message at ${t.hostS.toFixed(2)} s, store every point at ${t.submittedS.toFixed(2)} s, written at ${t.writtenS.toFixed(2)} s; event-loop delay p50 ${d.p50.toFixed(0)} / p99 ${d.p99.toFixed(0)} / max ${d.max.toFixed(0)} ms`
+  const c = t.cpu
+  const others = (c.machine ?? 0) - (c.aggregator ?? 0) - (c.mosquitto ?? 0) - (c.influxd ?? 0) - (c.publisher ?? 0)
+  const cpu = `CPU s in the phase: aggregator ${c.aggregator?.toFixed(2)}, mosquitto ${c.mosquitto?.toFixed(2)}, influxd ${c.influxd?.toFixed(2)}, publisher ${c.publisher?.toFixed(2)}, anything else ${others.toFixed(2)}; machine ${c.machine?.toFixed(2)} of ${(t.writtenS * cpus().length).toFixed(2)}`
+  return `${name.padEnd(9)}: MQTT > twin > store ${fmt(t.rate)} points/s, ${t.cpuUsPerPoint.toFixed(1)} µs CPU/point (${stages}; publisher ${fmt(t.publishRate)} msg/s; rss ${mib(process.memoryUsage.rss())})\n           ${cpu}`
+}
+
 async function main(): Promise<void> {
   const messages = Math.ceil(POINTS / SAMPLES)
   const broker = await startMosquitto({ maxQueuedMessages: messages * 2, maxInflightMessages: Number(process.env.RHN_BENCH_INFLIGHT ?? 100) })
@@ -238,41 +380,43 @@ async function main(): Promise<void> {
   const rss = (): void => void (peakRss = Math.max(peakRss, process.memoryUsage.rss()))
   console.log(`${devices.length} devices of ${NODE}; ${fmt(messages)} DDATA per backend, each ${SAMPLES} points x ${FIELDS} values, QoS 1`)
   try {
-    const sqliteDir = join(dir, 'sqlite')
-    await mkdtempLike(sqliteDir)
-    const sqlite = await startAggregator(sqliteDir, broker.url, '{ type: sqlite, path: ./telemetry.sqlite }')
-    const s = await throughput(sqlite, broker.url, messages)
-    rss()
-    console.log(`sqlite   : MQTT > twin > store ${fmt(s.rate)} points/s (publisher ${fmt(s.publishRate)} msg/s; rss ${mib(process.memoryUsage.rss())})`)
-    await sqlite.stop()
+    const bare = await brokerCeiling(broker.url, messages)
+    console.log(`broker   : bare mqtt.js subscriber at QoS 1 receives ${fmt(bare.msgPerS)} msg/s = ${fmt(bare.pointsPerS)} points/s, ${bare.cpuUsPerPoint.toFixed(1)} µs CPU/point (the ceiling of any mqtt.js host here)`)
+    if (BACKENDS.includes('sqlite')) {
+      const sqliteDir = join(dir, 'sqlite')
+      await mkdir(sqliteDir, { recursive: true })
+      const sqlite = await startAggregator(sqliteDir, broker.url, '{ type: sqlite, path: ./telemetry.sqlite }')
+      const s = await throughput(sqlite, broker.url, messages, 'sqlite', { mosquitto: broker.pid, influxd: influxd.pid })
+      rss()
+      console.log(describe('sqlite', s))
+      await sqlite.stop()
+    }
+    if (!BACKENDS.includes('influxdb')) return
 
     const influxDir = join(dir, 'influxdb')
-    await mkdtempLike(influxDir)
+    await mkdir(influxDir, { recursive: true })
     const influx = await startAggregator(influxDir, broker.url, `{ type: influxdb, url: '${influxd.url}', database: rhn_bench, spill: { dir: ./spill } }`)
-    const i = await throughput(influx, broker.url, messages)
+    const i = await throughput(influx, broker.url, messages, 'influxdb', { mosquitto: broker.pid, influxd: influxd.pid })
     rss()
     const raw = await rawIngest(influxd.url, i.points)
-    console.log(`influxdb : MQTT > twin > store ${fmt(i.rate)} points/s (publisher ${fmt(i.publishRate)} msg/s; rss ${mib(process.memoryUsage.rss())})`)
+    console.log(describe('influxdb', i))
     console.log(`influxdb : raw ingest of the same points, 5,000-line batches: ${fmt(raw)} points/s`)
     const ratio = i.rate / raw
     const target = Math.min(TARGET_POINTS_S, TARGET_RATIO * raw)
     console.log(`influxdb : ratio ${(ratio * 100).toFixed(0)} % of raw; target ${fmt(target)} points/s (min of 100,000/s, 80 % of raw): ${i.rate >= target ? 'met' : 'NOT met'}`)
 
-    const l = await latency(influx, broker.url, 10_000)
-    rss()
-    console.log(`latency  : device value > /api/stream event at ~10,000 values/s (${fmt(10_000 / FIELDS)} DDATA/s x ${FIELDS}): p50 ${l.p50} ms, p99 ${l.p99} ms over ${fmt(l.events)} events (target p99 <= 250 ms: ${l.p99 <= 250 ? 'met' : 'NOT met'})`)
+    if (LATENCY_S > 0) {
+      const l = await latency(influx, broker.url, 10_000)
+      rss()
+      console.log(`latency  : device value > /api/stream event at ~10,000 values/s (${fmt(10_000 / FIELDS)} DDATA/s x ${FIELDS}): p50 ${l.p50} ms, p99 ${l.p99} ms over ${fmt(l.events)} events (target p99 <= 250 ms: ${l.p99 <= 250 ? 'met' : 'NOT met'})`)
+    }
     await influx.stop()
-    console.log(`peak RSS ${mib(peakRss)} (aggregator, SSE client and the encoded messages in one process; the publisher is a worker thread)`)
+    console.log(`peak RSS ${mib(peakRss)} (aggregator, SSE client and the encoded messages in one process; the publisher is a child process)`)
   } finally {
     await influxd.close()
     await broker.stop()
     await rm(dir, { recursive: true, force: true })
   }
-}
-
-async function mkdtempLike(path: string): Promise<void> {
-  const { mkdir } = await import('node:fs/promises')
-  await mkdir(path, { recursive: true })
 }
 
 await main()
