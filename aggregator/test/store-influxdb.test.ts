@@ -207,6 +207,20 @@ describe('influxdb store', () => {
     expect(history[0]).toEqual({ t: t0 + down.droppedPoints, value: down.droppedPoints })
   })
 
+  it('cuts batches at batchSize lines even when one write() spans several', async () => {
+    const store = await open({ batchSize: 100, flushIntervalMs: 100 })
+    await server.stop()
+    const t0 = Date.now() - 40 * MINUTE
+    store.write(Array.from({ length: 250 }, (_, i): TelemetryPoint => ({ tags: tags('split-vent'), fields: { 'Ventilation/PEEP': i }, timestamp: t0 + i })))
+    await expect.poll(() => store.stats().spilledPoints, { timeout: 10_000 }).toBe(250)
+    // Spill files are named {seq}-{lines}.lp, in write order.
+    const lines = (await readdir(spillDir)).sort().map((f) => Number(/-(\d+)\.lp$/.exec(f)?.[1]))
+    expect(lines).toEqual([100, 100, 50])
+    await server.restart()
+    await expect.poll(() => store.flush().then(() => true, () => false), { timeout: 20_000, interval: 200 }).toBe(true)
+    expect(await store.count('split-vent', 'Ventilation/PEEP', t0, t0 + 250)).toBe(250)
+  })
+
   it('keeps the spill across a restart of the aggregator and replays it at the next start', async () => {
     const first = await open()
     await server.stop()

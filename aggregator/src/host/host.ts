@@ -4,6 +4,7 @@
  */
 import { DATA_QOS, SPARKPLUG_NAMESPACE, STATE_QOS, STATE_RETAIN, buildTopic, decodePayload, decodeState, encodePayload, parseTopic, rebirthCommand, topicFilter } from '@rhn/protocols'
 import type { IPublishPacket, MqttClient } from 'mqtt'
+import { pacedDelivery } from './delivery.js'
 import { EdgeNodeSession, type HostLogger, type SessionCounter, type SessionSink } from './node-session.js'
 import {
   DEFAULT_REBIRTH_INTERVAL_MS,
@@ -154,6 +155,7 @@ export class SparkplugHost {
     const timestamp = this.#now()
     const client = (this.#init.connect ?? defaultConnect)(this.#init.mqtt.url, connectOptions(this.#init, this.#stateTopic, timestamp))
     this.#client = client
+    pacedDelivery(client)
     client.on('connect', () => void this.#online(client, timestamp))
     client.on('message', (topic, payload, packet) => this.#message(topic, payload, packet))
     client.on('error', (err) => this.#log.warn({ err: err.message, url: this.#init.mqtt.url }, 'MQTT error'))

@@ -71,6 +71,13 @@ function sameTags(a: PointTags, b: PointTags): boolean {
   return a.asset === b.asset && a.kind === b.kind && a.section === b.section && a.unit === b.unit && a.hospital === b.hospital && a.region === b.region
 }
 
+/** Counts a refusal (a module function, not a closure per call: check runs for every message). */
+function rejectInto(result: CheckResult, reason: string, points: number, values: number): void {
+  result.rejectedPoints += points
+  result.rejectedValues += values
+  result.firstReason ??= reason
+}
+
 /**
  * Checks points; one per store instance (no package-level state). It also keeps every metric of an
  * asset kind at the type it first had, because InfluxDB fixes a field's type per measurement and
@@ -86,19 +93,14 @@ export class PointChecker {
   /** Keeps what can be stored; see {@link CheckResult}. */
   check(input: readonly TelemetryPoint[]): CheckResult {
     const result: CheckResult = { points: [], rejectedPoints: 0, rejectedValues: 0 }
-    const reject = (reason: string, points: number, values: number): void => {
-      result.rejectedPoints += points
-      result.rejectedValues += values
-      result.firstReason ??= reason
-    }
     for (const point of input) {
       const tags = this.#checkTags(point.tags)
       if (typeof tags === 'string') {
-        reject(tags, 1, 0)
+        rejectInto(result, tags, 1, 0)
         continue
       }
       if (!Number.isSafeInteger(point.timestamp) || point.timestamp < 0) {
-        reject(`timestamp is not a non-negative integer of ms: ${point.timestamp}`, 1, 0)
+        rejectInto(result, `timestamp is not a non-negative integer of ms: ${point.timestamp}`, 1, 0)
         continue
       }
       let types = this.#types.get(tags.kind)
@@ -110,25 +112,25 @@ export class PointChecker {
       for (const name in point.fields) {
         const value = point.fields[name]
         if (!valueOk(value)) {
-          reject(`value of ${name} cannot be stored: ${String(value)}`, 0, 1)
+          rejectInto(result, `value of ${name} cannot be stored: ${String(value)}`, 0, 1)
           continue
         }
         const type = valueType(value)
         const known = types.get(name)
         if (known === undefined) {
           if (!METRIC_NAME.test(name)) {
-            reject(`metric name is not a catalogue name: ${JSON.stringify(name).slice(0, 80)}`, 0, 1)
+            rejectInto(result, `metric name is not a catalogue name: ${JSON.stringify(name).slice(0, 80)}`, 0, 1)
             continue
           }
           if (types.size < CACHE_LIMIT) types.set(name, type)
         } else if (known !== type) {
-          reject(`${name} of kind ${tags.kind} is a ${known}, got a ${type}`, 0, 1)
+          rejectInto(result, `${name} of kind ${tags.kind} is a ${known}, got a ${type}`, 0, 1)
           continue
         }
         fields.push([name, value])
       }
       if (fields.length === 0) {
-        reject(`point of ${tags.asset} has no storable value`, 1, 0)
+        rejectInto(result, `point of ${tags.asset} has no storable value`, 1, 0)
         continue
       }
       result.points.push({ tags, fields, timestamp: point.timestamp })

@@ -152,9 +152,15 @@ export class InfluxdbStore implements TelemetryStore {
     this.#rejectedPoints += checked.rejectedPoints
     this.#rejectedValues += checked.rejectedValues
     if (checked.firstReason !== undefined) this.#c.logger.warn({ points: checked.rejectedPoints, values: checked.rejectedValues, reason: checked.firstReason }, 'store.rejected')
-    for (const point of checked.points) {
+    const ok = checked.points
+    for (const point of ok) {
       if (this.#measurements.get(point.tags.asset) !== point.tags.kind) this.#measurements.set(point.tags.asset, point.tags.kind)
-      pipeline.push(this.#encoder.line(point))
+    }
+    // One flat text per call (split where a batch fills), not a string per line: see LineEncoder.lines.
+    for (let i = 0; i < ok.length; ) {
+      const n = Math.min(pipeline.room, ok.length - i)
+      pipeline.pushLines(this.#encoder.lines(ok, i, i + n), n)
+      i += n
     }
   }
 

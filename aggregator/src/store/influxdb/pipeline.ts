@@ -54,7 +54,9 @@ interface Waiter {
 /** Batching, ordered delivery, retry and spill for one store. */
 export class WritePipeline {
   readonly #init: PipelineInit
+  /** The open batch: line-protocol texts of one or more lines each, and how many lines they hold. */
   #open: string[] = []
+  #openLines = 0
   #memory: Batch[] = []
   #memoryLines = 0
   /** Seq of the newest sealed batch. */
@@ -82,7 +84,7 @@ export class WritePipeline {
 
   /** Points not yet in InfluxDB: the open batch, memory and spill. */
   get pendingPoints(): number {
-    return this.#open.length + this.#memoryLines + this.#init.spill.lines
+    return this.#openLines + this.#memoryLines + this.#init.spill.lines
   }
 
   /**
@@ -99,17 +101,33 @@ export class WritePipeline {
     this.#loop = this.#run()
   }
 
+  /** Lines the open batch takes before it is sealed (at least 1). */
+  get room(): number {
+    return Math.max(1, this.#init.batchSize - this.#openLines)
+  }
+
   /** Adds a line; seals the batch once it holds `batchSize` lines. */
   push(line: string): void {
-    this.#open.push(line)
-    if (this.#open.length >= this.#init.batchSize) this.seal()
+    this.pushLines(line, 1)
+  }
+
+  /**
+   * Adds `lines` lines given as one text (`\n` between them, none at the end); seals the batch once
+   * it holds `batchSize` lines. Give at most {@link room} lines at a time to keep batches at `batchSize`.
+   */
+  pushLines(text: string, lines: number): void {
+    if (lines <= 0) return
+    this.#open.push(text)
+    this.#openLines += lines
+    if (this.#openLines >= this.#init.batchSize) this.seal()
   }
 
   /** Closes the open batch (if any) and hands it to the writer loop. */
   seal(): void {
-    if (this.#open.length === 0) return
-    const batch: Batch = { seq: ++this.#seq, lines: this.#open.length, body: this.#open.join('\n') }
+    if (this.#openLines === 0) return
+    const batch: Batch = { seq: ++this.#seq, lines: this.#openLines, body: this.#open.join('\n') }
     this.#open = []
+    this.#openLines = 0
     this.#memory.push(batch)
     this.#memoryLines += batch.lines
     this.#signal()
