@@ -23,7 +23,9 @@ const BROKER_PORT = 1883
 const AGGREGATOR_PORTS: Record<string, number> = { RXA: 8081, RXB: 8082, RXC: 8083 }
 const REGION_PORT = 8180
 
-const scenario = parseScenario(readFileSync(scenarioFile, 'utf8'), scenarioFile)
+// The surge starts now on the virtual clock: device timestamps then fall inside every store's
+// retention, and the region's "confirmed at" times read as today.
+const scenario = { ...parseScenario(readFileSync(scenarioFile, 'utf8'), scenarioFile), startTime: new Date().toISOString() }
 const registryFile = resolve(join(root, 'protocols/examples'), scenario.registry)
 const registry = parseRegistry(readFileSync(registryFile, 'utf8'), registryFile)
 mkdirSync(join(state, 'logs'), { recursive: true })
