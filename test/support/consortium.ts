@@ -102,7 +102,7 @@ async function untilUp(client: LedgerClient, what: string, timeoutMs = 30_000): 
       await client.status(AbortSignal.timeout(1_000))
       return
     } catch (err) {
-      if (Date.now() > end) throw new Error(`${what}: the ledger API did not answer within ${timeoutMs} ms (${String(err)})`)
+      if (Date.now() > end) throw new Error(`${what}: the ledger API did not answer within ${timeoutMs} ms (${String(err)})`, { cause: err })
       await new Promise((r) => setTimeout(r, 100))
     }
   }
