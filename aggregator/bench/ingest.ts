@@ -11,7 +11,17 @@
  * Also printed, to tell where a shortfall comes from: the broker's own delivery rate to a bare
  * mqtt.js subscriber (same messages, same broker settings, nothing else running), the time the last
  * message reached the host and the store, and this process's CPU time per point (the publisher runs
- * in its own process, so this is the aggregator's CPU; other work on the machine shows as wall time only).
+ * in its own process, so this is the aggregator's CPU), the event-loop delay, and the CPU seconds each
+ * process (and everything else on the machine) used in the phase, read from /proc.
+ *
+ * What limits it (2 cores, Node 20, influxdb, 200,000 points; machine shared with other work):
+ * per point the phase costs the aggregator ~11-15 us of CPU (Sparkplug decode in @rhn/protocols
+ * ~3.5, mqtt.js ~2, store check + line protocol ~2.7, twin ~1.3, GC ~1.5), influxd ~6-7, the
+ * publisher ~5 and mosquitto ~1: ~23-28 us of machine CPU a point, against ~6-7 for raw ingest. On
+ * 2 cores that caps end-to-end ingest near 70,000-88,000 points/s even with nothing else running,
+ * and the aggregator's main thread alone near 70,000-90,000; the host is busy, not waiting, for the
+ * whole phase (idle < 5 % of its profile until the last message). Before the fixes of issue 5's
+ * speed work the host also starved its own InfluxDB writes (no event-loop turn for up to ~1 s).
  *
  * Env: RHN_BENCH_POINTS (default 200,000 points per backend), RHN_BENCH_LATENCY_S (default 5),
  * RHN_BENCH_BACKENDS (default `sqlite,influxdb`), RHN_BENCH_INFLIGHT (Mosquitto's max_inflight_messages,
