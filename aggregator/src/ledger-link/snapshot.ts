@@ -75,6 +75,9 @@ export class SnapshotBuilder {
       units,
       escalation: { level: escalation.hospital.level, reason: escalation.hospital.reason },
     }
+    // Admitted (ADT census) but not in a bed: the boarders the region may move. Only with an ADT feed.
+    const whole = tree.rollup
+    if (whole.patients.census > 0) tx.waiting = Math.max(0, whole.patients.census - whole.beds.occupied)
     return { tx, commit: () => (this.#base = next) }
   }
 }

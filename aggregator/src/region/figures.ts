@@ -88,7 +88,7 @@ export function hospitalFigures(id: string, registry: Registry, state: RegionSta
     ...(reg?.location === undefined ? {} : { location: { ...reg.location } }),
   }
   if (snap === undefined) {
-    return { ...base, ...emptyFigures(), reporting: false, escalation: { level: 1, reason: NO_SNAPSHOT_REASON }, byUnitType: {}, units: [], admissionsTotal: 0, dischargesTotal: 0, snapshots: 0, takenAt: null, confirmedAt: null, txId: null, trend: [] }
+    return { ...base, ...emptyFigures(), reporting: false, escalation: { level: 1, reason: NO_SNAPSHOT_REASON }, byUnitType: {}, units: [], admissionsTotal: 0, dischargesTotal: 0, snapshots: 0, waiting: null, takenAt: null, confirmedAt: null, txId: null, trend: [] }
   }
   const sum = emptyFigures()
   const byUnitType: HospitalFigures['byUnitType'] = {}
@@ -115,6 +115,7 @@ export function hospitalFigures(id: string, registry: Registry, state: RegionSta
     admissionsTotal: snap.admissionsTotal,
     dischargesTotal: snap.dischargesTotal,
     snapshots: snap.snapshots,
+    waiting: snap.tx.waiting ?? null,
     takenAt: snap.tx.takenAt,
     confirmedAt: snap.confirmedAt,
     txId: snap.txId,

@@ -51,14 +51,25 @@ export function recommendationId(r: Recommendation): string {
   return createHash('sha256').update(what).digest('hex').slice(0, 16)
 }
 
-/** The rebalancer's view of a hospital: units as confirmed; PPE burn per day from stock ÷ days of supply. */
+/**
+ * The rebalancer's view of a hospital: units as confirmed; PPE burn per day from stock ÷ days of supply.
+ * Boarders (admitted, no bed) wait for a ward bed: the snapshot carries their count, not their acuity,
+ * so they count as mild demand on the first ward (a sicker patient would have been placed first).
+ */
 export function rebalanceHospital(h: HospitalFigures): RebalanceHospital {
+  const ward = h.units.findIndex((u) => u.unitType === 'ward')
+  const waiting = h.waiting ?? 0
   return {
     id: h.id,
     name: h.name,
     ...(h.location === undefined ? {} : { location: h.location }),
     specialisms: h.specialisms,
-    units: h.units.map((u) => ({ unitType: u.unitType, beds: { total: u.beds.total, occupied: Math.min(u.beds.occupied, u.beds.total) }, ventilators: { total: u.ventilators.total, inUse: Math.min(u.ventilators.inUse, u.ventilators.total) } })),
+    units: h.units.map((u, i) => ({
+      unitType: u.unitType,
+      beds: { total: u.beds.total, occupied: Math.min(u.beds.occupied, u.beds.total) },
+      ventilators: { total: u.ventilators.total, inUse: Math.min(u.ventilators.inUse, u.ventilators.total) },
+      ...(i === ward && waiting > 0 ? { waiting: { mild: waiting, severe: 0, critical: 0 } } : {}),
+    })),
     // Days of supply = stock ÷ burn rate (the hospital's own figure), so burn = stock ÷ days; unknown → 0 (H3).
     ppe: h.ppe.map((p) => ({ gtin: p.gtin, item: p.item, stock: p.stock, burnPerDay: p.daysOfSupply !== null && p.daysOfSupply > 0 ? p.stock / p.daysOfSupply : 0 })),
   }

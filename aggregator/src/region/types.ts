@@ -74,6 +74,8 @@ export interface HospitalFigures extends CapacityFigures {
   dischargesTotal: number
   /** Confirmed snapshots applied. */
   snapshots: number
+  /** Patients admitted but without a bed (boarding) in the latest snapshot; null when the hospital reports no ADT census. */
+  waiting: number | null
   takenAt: number | null
   confirmedAt: number | null
   txId: string | null

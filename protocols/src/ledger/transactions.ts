@@ -49,7 +49,15 @@ export type UnitCapacity = z.output<typeof UnitCapacitySchema>
 
 /** A hospital's capacity, per unit, at `takenAt`. Recorded on a period and on significant change. */
 export const CapacitySnapshotTxSchema = z
-  .object({ kind: z.literal('capacity-snapshot'), hospital: OdsCodeSchema, takenAt: epochMs, units: z.array(UnitCapacitySchema).max(500), escalation: EscalationSchema })
+  .object({
+    kind: z.literal('capacity-snapshot'),
+    hospital: OdsCodeSchema,
+    takenAt: epochMs,
+    units: z.array(UnitCapacitySchema).max(500),
+    escalation: EscalationSchema,
+    /** Patients admitted (the ADT census) who have no bed yet: boarding in ED. Absent without an ADT feed. */
+    waiting: count.optional(),
+  })
   .strict()
 
 /** An escalation level change of a unit (`unit` set) or of the whole hospital. */
