@@ -15,6 +15,8 @@ export interface CatchUpResult {
   elapsedMs: number
   /** Writing the chain into A's store (setup, not measured as catch-up), ms. */
   buildMs: number
+  /** CPU time of this process over the catch-up (both nodes), ms. */
+  cpuMs: number
 }
 
 /** Runs the catch-up of a fresh node on a chain of `blocks` blocks (one transaction each). */
@@ -35,13 +37,16 @@ export async function catchUpPhase(blocks: number, fsync: LedgerConfig['fsync'])
 
     await consortium.start(0)
     const start = performance.now()
+    const cpu0 = process.cpuUsage()
     const fresh = await consortium.start(1)
     const deadline = Date.now() + 300_000
     while ((fresh.heads().find((h) => h.chain === self.chain)?.height ?? -1) < blocks - 1) {
       if (Date.now() > deadline) throw new Error(`catch-up did not finish in 300 s (at ${fresh.heads().find((h) => h.chain === self.chain)?.height ?? -1} of ${blocks - 1})`)
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
-    return { blocks, elapsedMs: performance.now() - start, buildMs }
+    const elapsedMs = performance.now() - start
+    const cpu = process.cpuUsage(cpu0)
+    return { blocks, elapsedMs, buildMs, cpuMs: (cpu.user + cpu.system) / 1_000 }
   } finally {
     await consortium.close()
   }

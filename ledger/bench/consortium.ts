@@ -9,6 +9,9 @@ import { createLedgerNode } from '../src/node/ledger-node.js'
 import type { LedgerNode } from '../src/node/types.js'
 import { makeConsortium, type TestConsortium } from '../test/fixtures/consortium.js'
 
+/** Config keys merged into every node's config (`RHN_BENCH_LEDGER_CONFIG`, JSON, e.g. `{"block":{"intervalMs":100}}`): A/B runs of settings. */
+const EXTRA_CONFIG = JSON.parse(process.env.RHN_BENCH_LEDGER_CONFIG ?? '{}') as Record<string, unknown>
+
 /** A test consortium of N single-node members with the nodes started so far. */
 export interface BenchConsortium {
   fixture: TestConsortium
@@ -30,7 +33,7 @@ export async function makeBenchConsortium(n: number, fsync: LedgerConfig['fsync'
       const t = fixture.nodes[i]!
       const bootstrap = nodes.flatMap((node) => node.status().listen.filter((a) => a.includes('/ip4/127.0.0.1/')).slice(0, 1))
       const config = parseLedgerConfig(
-        JSON.stringify({ memberId: t.member, keyFile: t.keyFile, peerKeyFile: t.peerKeyFile, genesisFile: fixture.genesisFile, dataDir: t.dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, fsync }),
+        JSON.stringify({ ...EXTRA_CONFIG, memberId: t.member, keyFile: t.keyFile, peerKeyFile: t.peerKeyFile, genesisFile: fixture.genesisFile, dataDir: t.dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, fsync }),
       )
       const node = createLedgerNode({ config, genesis: fixture.genesis })
       await node.start()

@@ -16,7 +16,14 @@ export interface PhaseResult {
   elapsedMs: number
   /** Submissions refused for back-pressure (mempool full) and retried. */
   retries: number
+  /** CPU time of this process (user + system, every node in it) over the phase, ms: load-independent next to wall clock. */
+  cpuMs: number
+  /** Blocks the nodes wrote during the phase (all chains): each is signed, stored, gossiped and verified by every other node. */
+  blocks: number
 }
+
+/** Blocks written so far by all `nodes`. */
+const blocksProduced = (nodes: LedgerNode[]): number => nodes.reduce((n, node) => n + (node.metrics().blocks_produced_total ?? 0), 0)
 
 /** The q-quantile (0..1) of sorted values (nearest rank). */
 export function quantile(sorted: readonly number[], q: number): number {
@@ -39,8 +46,11 @@ class Tracker {
   first = Infinity
   last = 0
   retries = 0
+  readonly #cpu0 = process.cpuUsage()
+  readonly #blocks0: number
 
   constructor(readonly nodes: LedgerNode[]) {
+    this.#blocks0 = blocksProduced(nodes)
     this.#unsubscribe = nodes.map((node) =>
       node.onConfirmed((tx) => {
         const at = performance.now()
@@ -92,7 +102,9 @@ class Tracker {
 
   result(submitted: number): PhaseResult {
     for (const off of this.#unsubscribe) off()
-    return { submitted, confirmed: this.latencies.length, latenciesMs: [...this.latencies].sort((a, b) => a - b), elapsedMs: this.last - this.first, retries: this.retries }
+    const cpu = process.cpuUsage(this.#cpu0)
+    const cpuMs = (cpu.user + cpu.system) / 1_000
+    return { submitted, confirmed: this.latencies.length, latenciesMs: [...this.latencies].sort((a, b) => a - b), elapsedMs: this.last - this.first, retries: this.retries, cpuMs, blocks: blocksProduced(this.nodes) - this.#blocks0 }
   }
 }
 

@@ -1,7 +1,7 @@
 import { sign, verify } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LedgerTxSchema } from '@rhn/protocols'
-import { BLOCK_SIGNING_DOMAIN, blockRef, checkLink, createBlock, decodeBlock, encodeBlock, linkProblem } from '../src/chain/block.js'
+import { BLOCK_SIGNING_DOMAIN, blockRef, checkLink, createBlock, decodeBlock, decodeBlocks, encodeBlock, linkProblem } from '../src/chain/block.js'
 import { canonicalHash, canonicalJson } from '../src/chain/canonical.js'
 import { merkleProof, merkleRoot, verifyMerkleProof } from '../src/chain/merkle.js'
 import type { Block } from '../src/interface.js'
@@ -98,6 +98,16 @@ describe('blocks', () => {
     expect(decodeBlock(flipped, c.membership)).toMatchObject({ fault: 'bad-signature' })
     const otherTime = tamper(b0, (w) => (w.header.time = T0 + 1))
     expect(decodeBlock(otherTime, c.membership)).toMatchObject({ fault: 'bad-signature' })
+  })
+
+  it('a sync batch decoded with its signatures checked in parallel gives what decodeBlock gives, in order', async () => {
+    const b0 = make(0)
+    const byThief = signed(1, { ...b0.header }, b0.txs)
+    const batch = [encodeBlock(b0), byThief, Buffer.from('not a block'), encodeBlock(b0)]
+    const results = await decodeBlocks(batch, c.membership)
+    expect(results.map((r) => r.fault ?? r.block.hash)).toEqual([b0.hash, 'bad-signature', 'malformed', b0.hash])
+    expect(results.map((r) => r.fault ?? r.block.hash)).toEqual(batch.map((bytes) => decodeBlock(bytes, c.membership).fault ?? decodeBlock(bytes, c.membership).block!.hash))
+    expect(encodeBlock(results[0]!.block!)).toEqual(new Uint8Array(encodeBlock(b0)))
   })
 
   it('a transaction changed in transit breaks the Merkle root', () => {

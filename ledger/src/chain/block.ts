@@ -8,8 +8,8 @@ import { type KeyObject, sign, verify } from 'node:crypto'
 import { type BlockRef, type LedgerTx, LedgerTxSchema, txAuthor } from '@rhn/protocols'
 import { LedgerError } from '../errors.js'
 import type { Block, BlockFault, BlockHeader, ConsensusNode, Membership } from '../interface.js'
-import { canonicalBytes, canonicalHash, canonicalJson, sha256Hex } from './canonical.js'
-import { merkleRoot } from './merkle.js'
+import { canonicalBytes, canonicalJson, sha256Digest, sha256Hex } from './canonical.js'
+import { merkleRootOfDigests } from './merkle.js'
 
 /** Prefix of every signed message: domain separation, so a block signature can never be replayed as anything else. */
 export const BLOCK_SIGNING_DOMAIN = 'rhn-ledger/block/v1\n'
@@ -52,6 +52,13 @@ function signedMessage(hash: string): Buffer {
   return Buffer.from(BLOCK_SIGNING_DOMAIN + hash, 'utf8')
 }
 
+/**
+ * The canonical bytes of blocks built or decoded here. A block is encoded for the store, for gossip
+ * and for every sync answer; re-serialising it each time cost more than decoding it. Blocks are
+ * never mutated once built (the store, the tally and the views only read them).
+ */
+const encoded = new WeakMap<Block, Uint8Array>()
+
 /** What `createBlock` needs. `prev` is the chain's head (omit for height 0). */
 export interface CreateBlockInit {
   membership: Membership
@@ -61,6 +68,13 @@ export interface CreateBlockInit {
   txs: LedgerTx[]
   /** ms since the epoch, from the node's clock. */
   time: number
+  /**
+   * True when every tx is already a `LedgerTxSchema` output (defaults filled), e.g. parsed at
+   * submission or built by the node: they are not parsed again. Default false.
+   */
+  validated?: boolean
+  /** With `validated`: the canonical JSON of each tx, when the caller has it already (the mempool keeps it from submission). */
+  txTexts?: string[]
 }
 
 /**
@@ -70,12 +84,14 @@ export interface CreateBlockInit {
 export function createBlock(init: CreateBlockInit): Block {
   const { membership, node, privateKey, prev, time } = init
   // Parsed, so defaults are filled exactly as every decoder will fill them (else the Merkle root would differ).
-  const txs = init.txs.map((tx, i) => {
+  const txs = init.validated === true ? init.txs : init.txs.map((tx, i) => {
     const r = LedgerTxSchema.safeParse(tx)
     if (!r.success) throw new LedgerError('RHN_LEDGER_BAD_TX', `cannot put tx ${i} (${String((tx as { kind?: unknown }).kind)}) in a block: ${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message ?? 'invalid'}`)
     return r.data
   })
-  const txIds = txs.map((tx) => canonicalHash(tx))
+  const txTexts = init.validated === true && init.txTexts !== undefined ? init.txTexts : txs.map((tx) => canonicalJson(tx))
+  const digests = txTexts.map(sha256Digest)
+  const txIds = digests.map((d) => d.toString('hex'))
   const header: BlockHeader = {
     consortium: membership.genesis.consortiumId,
     chain: node.chain,
@@ -83,17 +99,30 @@ export function createBlock(init: CreateBlockInit): Block {
     height: prev === undefined ? 0 : prev.header.height + 1,
     prevHash: prev === undefined ? membership.genesisHash : prev.hash,
     time,
-    txRoot: merkleRoot(txIds),
+    txRoot: merkleRootOfDigests(digests),
     txCount: txs.length,
   }
-  const hash = canonicalHash(header)
+  const headerText = canonicalJson(header)
+  const hash = sha256Hex(headerText)
   const signature = sign(null, signedMessage(hash), privateKey).toString('base64')
-  return { header, hash, signature, txs, txIds }
+  const block: Block = { header, hash, signature, txs, txIds }
+  encoded.set(block, Buffer.from(canonicalText(headerText, signature, txTexts), 'utf8'))
+  return block
+}
+
+/** The canonical text of a block from the canonical texts of its header and txs (keys sorted: header, signature, txs). */
+function canonicalText(headerText: string, signature: string, txTexts: string[]): string {
+  return `{"header":${headerText},"signature":${JSON.stringify(signature)},"txs":[${txTexts.join(',')}]}`
 }
 
 /** The canonical bytes of a block, as gossiped, synced and stored: `{header, signature, txs}`. */
 export function encodeBlock(block: Block): Uint8Array {
-  return canonicalBytes({ header: block.header, signature: block.signature, txs: block.txs })
+  let bytes = encoded.get(block)
+  if (bytes === undefined) {
+    bytes = canonicalBytes({ header: block.header, signature: block.signature, txs: block.txs })
+    encoded.set(block, bytes)
+  }
+  return bytes
 }
 
 /** A reference to a block (what endorsements and evidence name). */
@@ -110,13 +139,46 @@ export interface DecodeBlockOptions {
 /** The verdict of `decodeBlock`: a verified block, or the fault and a sentence naming what was wrong. */
 export type DecodeResult = { block: Block; fault?: undefined } | { block?: undefined; fault: BlockFault; detail: string }
 
-const refuse = (fault: BlockFault, detail: string): DecodeResult => ({ fault, detail })
+const refuse = (fault: BlockFault, detail: string): { fault: BlockFault; detail: string } => ({ fault, detail })
 
 /**
  * Decodes and verifies block bytes against the membership: everything but the link to the
  * previous block (see `checkLink`). Never throws on bad input.
  */
 export function decodeBlock(bytes: Uint8Array, membership: Membership, options: DecodeBlockOptions = {}): DecodeResult {
+  const r = decodeUnverified(bytes, membership, options)
+  if (r.fault !== undefined) return r
+  return signatureVerdict(r, verify(null, signedMessage(r.block.hash), r.node.publicKey, Buffer.from(r.block.signature, 'base64')), bytes)
+}
+
+/**
+ * `decodeBlock` of many blocks (a sync batch), their Ed25519 signatures checked in parallel on
+ * libuv's thread pool (node:crypto `verify` with a callback) instead of one after the other on the
+ * main thread: verifying is most of a catch-up's work. Results in input order.
+ */
+export async function decodeBlocks(list: Uint8Array[], membership: Membership, options: DecodeBlockOptions = {}): Promise<DecodeResult[]> {
+  const pre = list.map((bytes) => decodeUnverified(bytes, membership, options))
+  const valid = await Promise.all(
+    pre.map((r) =>
+      r.fault !== undefined
+        ? Promise.resolve(false)
+        : new Promise<boolean>((resolve) => verify(null, signedMessage(r.block.hash), r.node.publicKey, Buffer.from(r.block.signature, 'base64'), (err, ok) => resolve(err === null && ok))),
+    ),
+  )
+  return pre.map((r, i) => (r.fault !== undefined ? r : signatureVerdict(r, valid[i]!, list[i]!)))
+}
+
+/** A block decoded and checked but for its signature. */
+type Unverified = { block: Block; node: ConsensusNode; where: string; fault?: undefined } | { fault: BlockFault; detail: string }
+
+function signatureVerdict(r: Extract<Unverified, { block: Block }>, valid: boolean, bytes: Uint8Array): DecodeResult {
+  if (!valid) return refuse('bad-signature', `${r.where}: signature does not verify against ${r.node.chain}'s key ${r.node.publicKeyBase64}`)
+  // A copy: the input may be a view into a larger buffer (a whole chain file, a network chunk) or be reused by the caller.
+  encoded.set(r.block, new Uint8Array(bytes))
+  return { block: r.block }
+}
+
+function decodeUnverified(bytes: Uint8Array, membership: Membership, options: DecodeBlockOptions): Unverified {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOCK_BYTES
   if (bytes.byteLength > maxBytes) return refuse('oversized', `block is ${bytes.byteLength} bytes, the limit is ${maxBytes}`)
   let text: string
@@ -153,20 +215,18 @@ export function decodeBlock(bytes: Uint8Array, membership: Membership, options: 
     txs.push(tx.data)
   }
   const txTexts = txs.map((tx) => canonicalJson(tx))
-  const txIds = txTexts.map((t) => sha256Hex(t))
-  const root = merkleRoot(txIds)
+  const digests = txTexts.map(sha256Digest)
+  const root = merkleRootOfDigests(digests)
   if (root !== header.txRoot) return refuse('malformed', `${where}: the Merkle root of its transactions is ${root}, its header says ${header.txRoot}`)
   const headerText = canonicalJson(header)
   // One byte form per block: gossip message ids are content hashes, so a relay re-serialising a
   // block (spaces, key order, omitted defaults) must not make it a new message.
-  if (text !== `{"header":${headerText},"signature":${JSON.stringify(signature)},"txs":[${txTexts.join(',')}]}`) {
+  if (text !== canonicalText(headerText, signature, txTexts)) {
     return refuse('malformed', `${where} is not in canonical encoding (sorted keys, no whitespace, defaults filled)`)
   }
   const hash = sha256Hex(headerText)
-  if (!verify(null, signedMessage(hash), node.publicKey, Buffer.from(signature, 'base64'))) {
-    return refuse('bad-signature', `${where}: signature does not verify against ${node.chain}'s key ${node.publicKeyBase64}`)
-  }
-  return { block: { header, hash, signature, txs, txIds } }
+  const txIds = digests.map((d) => d.toString('hex'))
+  return { block: { header, hash, signature, txs, txIds }, node, where }
 }
 
 /** Why `block` does not follow `prev` (its chain's block at height − 1; undefined at height 0), or undefined when it does. */

@@ -25,6 +25,16 @@ export const RPC_FRAME_OVERHEAD_BYTES = 64 * 1024
 /** Messages one RPC frame may carry at full size (IWANT answers bundle the messages asked for). */
 export const RPC_FRAME_MESSAGES = 4
 
+/**
+ * Smallest message that makes this node send IDONTWANT (gossipsub v1.2) to its mesh peers, bytes
+ * (16 KiB; gossipsub's default is 512). An IDONTWANT is one more RPC to every mesh peer for every
+ * message received: for the few-KiB blocks of steady traffic it costs about what the duplicate it
+ * might spare costs (an encrypted frame, a write and a yamux window update each), and in a consortium
+ * every receiver sends it to every other at once. Large blocks still get it, where the duplicate's
+ * bytes are the expensive part.
+ */
+export const IDONTWANT_MIN_BYTES = 16 * 1024
+
 /** SHA-256 of the message data: the gossip message id (STACK.md: author + seqno would hide equivocation). */
 function contentId(data: Uint8Array | undefined): Uint8Array {
   return createHash('sha256')
@@ -116,5 +126,6 @@ export function gossipsubOptions(topic: string, gossip: LedgerConfig['gossip']):
     scoreParams: ledgerScoreParams(topic),
     scoreThresholds: ledgerScoreThresholds(),
     maxInboundDataLength: RPC_FRAME_MESSAGES * gossip.maxMessageBytes + RPC_FRAME_OVERHEAD_BYTES,
+    idontwantMinDataSize: IDONTWANT_MIN_BYTES,
   }
 }

@@ -5,8 +5,8 @@
  * (gossip may drop a message; this bounds how long a node can stay behind without noticing).
  */
 import type { Logger } from 'pino'
-import { decodeBlock } from '../chain/block.js'
-import type { LedgerNetwork } from '../interface.js'
+import { decodeBlocks } from '../chain/block.js'
+import type { Block, LedgerNetwork } from '../interface.js'
 import type { NodeCore } from './core.js'
 
 /** What catch-up needs. */
@@ -56,7 +56,7 @@ export class CatchUp {
   /** Notes that `peerId` holds `chain` up to `height`; fetches the difference unless a fetch of that chain runs. */
   want(peerId: string, chain: string, height: number): void {
     if (this.#controller.signal.aborted) return
-    const local = this.#init.core.store.head(chain)?.header.height ?? -1
+    const local = this.#init.core.tip(chain)?.header.height ?? -1
     if (height <= local) return
     const known = this.#wanted.get(chain)
     if (known === undefined || known.height < height) this.#wanted.set(chain, { peerId, height })
@@ -77,9 +77,11 @@ export class CatchUp {
 
   async #run(chain: string): Promise<void> {
     const { core, logger } = this.#init
+    /** The next batch, asked for while the previous one is verified and applied (one round trip hidden per batch). */
+    let ahead: { from: number; peerId: string; frames: Promise<Uint8Array[]> } | undefined
     for (;;) {
       const want = this.#wanted.get(chain)
-      const local = core.store.head(chain)?.header.height ?? -1
+      const local = core.tip(chain)?.header.height ?? -1
       const net = this.#init.network()
       if (want === undefined || want.height <= local || net === undefined || this.#controller.signal.aborted) {
         this.#wanted.delete(chain)
@@ -87,11 +89,18 @@ export class CatchUp {
       }
       let frames: Uint8Array[]
       try {
-        frames = await net.requestBlocks(want.peerId, chain, local + 1, this.#init.batchBlocks, this.#controller.signal)
+        const pending = ahead !== undefined && ahead.from === local + 1 && ahead.peerId === want.peerId ? ahead.frames : undefined
+        frames = await (pending ?? net.requestBlocks(want.peerId, chain, local + 1, this.#init.batchBlocks, this.#controller.signal))
       } catch (err) {
         logger.debug({ chain, peerId: want.peerId, err: (err as Error).message }, 'blocks request failed')
         this.#wanted.delete(chain)
         return
+      }
+      ahead = undefined
+      const reached = local + frames.length
+      if (frames.length > 0 && reached < want.height) {
+        ahead = { from: reached + 1, peerId: want.peerId, frames: net.requestBlocks(want.peerId, chain, reached + 1, this.#init.batchBlocks, this.#controller.signal) }
+        ahead.frames.catch(() => undefined) // awaited next round, or dropped with the run
       }
       if (frames.length === 0 || !(await this.#apply(chain, want.peerId, frames))) {
         this.#wanted.delete(chain)
@@ -103,22 +112,26 @@ export class CatchUp {
   /** Verifies and applies one batch; false when the peer sent something wrong (stop asking it). */
   async #apply(chain: string, peerId: string, frames: Uint8Array[]): Promise<boolean> {
     const { core, logger } = this.#init
-    for (const bytes of frames) {
-      const r = decodeBlock(bytes, core.membership, { maxBytes: this.#init.maxBlockBytes })
+    const blocks: Block[] = []
+    let good = true
+    for (const r of await decodeBlocks(frames, core.membership, { maxBytes: this.#init.maxBlockBytes })) {
       if (r.block === undefined) {
         core.metrics.inc('blocks_rejected_total', { reason: r.fault })
         logger.warn({ chain, peerId, reason: r.fault, detail: r.detail }, 'sync: block refused')
-        return false
+        good = false
+        break
       }
       if (r.block.header.chain !== chain) {
         core.metrics.inc('blocks_rejected_total', { reason: 'malformed' })
         logger.warn({ chain, peerId, got: r.block.header.chain }, 'sync: block of another chain than asked')
-        return false
+        good = false
+        break
       }
-      const outcome = await core.receive(r.block)
-      if (outcome === 'appended') core.metrics.inc('sync_blocks_total')
-      else if (outcome !== 'duplicate') return false
+      blocks.push(r.block)
     }
-    return true
+    // The verified blocks before a bad one are still applied, in one batch (one fsync).
+    const outcomes = await core.receiveMany(blocks)
+    for (const outcome of outcomes) if (outcome === 'appended') core.metrics.inc('sync_blocks_total')
+    return good && outcomes.length === blocks.length && outcomes.every((o) => o === 'appended' || o === 'duplicate')
   }
 }

@@ -47,6 +47,11 @@ export class NodeCore {
   readonly #listeners = new Set<(tx: ConfirmedTx) => void>()
   readonly #buffered = new Map<string, Map<number, Block>>()
   readonly #evidenceSlots = new Set<string>()
+  /** Blocks handed to the store and not durable yet: chain ▸ height ▸ block, and each chain's last. */
+  readonly #pending = new Map<string, Map<number, Block>>()
+  readonly #pendingTip = new Map<string, Block>()
+  /** Store writes in flight (`settled`). */
+  readonly #writes = new Set<Promise<void>>()
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(init: NodeCoreInit) {
@@ -97,20 +102,97 @@ export class NodeCore {
     return run
   }
 
-  /** Applies a block verified by `decodeBlock` (gossip or sync): appends it if it is its chain's next. */
-  receive(block: Block): Promise<ReceiveOutcome> {
-    return this.serial(() => this.#receive(block))
+  /**
+   * Applies a block verified by `decodeBlock` (gossip or sync): appends it if it is its chain's
+   * next. Resolves once it is durable and indexed (endorsed, confirmations counted).
+   */
+  async receive(block: Block): Promise<ReceiveOutcome> {
+    const durable: Array<Promise<void>> = []
+    const outcome = await this.serial(() => this.#receive(block, durable))
+    await Promise.all(durable)
+    return outcome
   }
 
-  async #receive(block: Block): Promise<ReceiveOutcome> {
+  /**
+   * Applies verified blocks of one chain in order (a sync batch), with what `receive` decides for
+   * each; stops at the first that is neither appended nor a duplicate. They are handed to the store
+   * together, so they share its group commit (one fsync for many blocks, where catch-up was one
+   * fsync per block); resolves once every appended one is durable and indexed.
+   */
+  async receiveMany(blocks: Block[]): Promise<ReceiveOutcome[]> {
+    const durable: Array<Promise<void>> = []
+    const outcomes = await this.serial(async () => {
+      const out: ReceiveOutcome[] = []
+      for (const block of blocks) {
+        const outcome = await this.#receive(block, durable)
+        out.push(outcome)
+        if (outcome !== 'appended' && outcome !== 'duplicate') break
+      }
+      return out
+    })
+    await Promise.all(durable)
+    return outcomes
+  }
+
+  /** The block at (chain, height) this node holds, durable or still being written. */
+  held(chain: string, height: number): Block | undefined {
+    return this.store.get(chain, height) ?? this.#pending.get(chain)?.get(height)
+  }
+
+  /** The last block of `chain` handed to the store, durable or not: what its next block must follow. */
+  tip(chain: string): Block | undefined {
+    return this.#pendingTip.get(chain) ?? this.store.head(chain)
+  }
+
+  /** Resolves once every block handed to the store is durable and indexed (stop). */
+  async settled(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.allSettled([...this.#writes])
+  }
+
+  /**
+   * Hands a block to the store without waiting for it to be durable: the serial queue moves on to
+   * the next block while the store writes, so appends arriving together share one fsync. Nothing
+   * reads the block as stored (tally, endorsement, sync answers, heads) before it is durable.
+   */
+  #write(block: Block): Promise<void> {
     const { chain, height } = block.header
-    const held = this.store.get(chain, height)
+    let pending = this.#pending.get(chain)
+    if (pending === undefined) this.#pending.set(chain, (pending = new Map<number, Block>()))
+    pending.set(height, block)
+    this.#pendingTip.set(chain, block)
+    const settle = (): void => {
+      pending.delete(height)
+      if (pending.size === 0) {
+        this.#pending.delete(chain)
+        this.#pendingTip.delete(chain)
+      }
+    }
+    const write = this.store.append(block).then(settle, (err: unknown) => {
+      settle()
+      throw err
+    })
+    this.#writes.add(write)
+    const forget = (): void => void this.#writes.delete(write)
+    write.then(forget, forget)
+    return write
+  }
+
+  /** Appends a block this node built (the producer checked the last-signed guard); resolves once durable. */
+  appendOwn(block: Block): Promise<void> {
+    const durable = this.#write(block)
+    durable.catch(() => undefined) // the producer awaits it; this only keeps an early failure from counting as unhandled
+    return durable
+  }
+
+  async #receive(block: Block, durable: Array<Promise<void>>): Promise<ReceiveOutcome> {
+    const { chain, height } = block.header
+    const held = this.held(chain, height)
     if (held !== undefined) {
       if (held.hash === block.hash) return 'duplicate'
       await this.#equivocation(held, block)
       return 'equivocation'
     }
-    const head = this.store.head(chain)
+    const head = this.tip(chain)
     const next = head === undefined ? 0 : head.header.height + 1
     if (height > next) {
       this.#buffer(block)
@@ -122,18 +204,25 @@ export class NodeCore {
       this.#logger.warn({ chain, height, problem }, 'block refused: bad link')
       return 'bad-link'
     }
-    await this.store.append(block)
-    this.metrics.inc('blocks_received_total')
-    this.#afterAppend(block)
-    // Blocks that arrived early (gossip ahead of sync) follow now.
+    durable.push(
+      this.#write(block).then(() => {
+        this.metrics.inc('blocks_received_total')
+        this.#afterAppend(block)
+      }),
+    )
+    await this.#drainBuffered(chain, height, durable)
+    return 'appended'
+  }
+
+  /** Blocks that arrived early (gossip ahead of sync) follow the one just appended at `height`. */
+  async #drainBuffered(chain: string, height: number, durable: Array<Promise<void>>): Promise<void> {
     const waiting = this.#buffered.get(chain)
     const nextBlock = waiting?.get(height + 1)
     if (waiting !== undefined) {
       for (const h of waiting.keys()) if (h <= height) waiting.delete(h)
       if (waiting.size === 0) this.#buffered.delete(chain)
     }
-    if (nextBlock !== undefined) await this.#receive(nextBlock)
-    return 'appended'
+    if (nextBlock !== undefined) await this.#receive(nextBlock, durable)
   }
 
   /** Indexes a block this node wrote itself (already appended under the last-signed guard). */

@@ -64,7 +64,7 @@ export class GossipSide {
     }
     const { block } = decoded
     const { chain, height } = block.header
-    const held = core.store.get(chain, height)
+    const held = core.held(chain, height)
     if (held !== undefined) {
       if (held.hash !== block.hash) {
         this.#apply(core.receive(block), fromPeer) // the equivocation path: evidence stored and gossiped by this node
@@ -73,7 +73,7 @@ export class GossipSide {
       if (this.#init.now() - block.header.time > STALE_BLOCK_AGE_MS) return this.#reject('stale', fromPeer, `block ${chain}#${height} held already and ${Math.round((this.#init.now() - block.header.time) / 1000)} s old: a replay`)
       return 'ignore'
     }
-    const head = core.store.head(chain)
+    const head = core.tip(chain)
     const next = head === undefined ? 0 : head.header.height + 1
     if (height > next) {
       this.#apply(core.receive(block), fromPeer) // buffered until the gap is filled

@@ -175,7 +175,7 @@ class LedgerNodeImpl implements LedgerNode {
     await r.producer.stop()
     await r.catchUp.stop()
     await r.network.stop()
-    await r.core.serial(() => Promise.resolve())
+    await r.core.serial(() => r.core.settled())
     r.log.close()
     await r.core.store.close()
     this.#logger.info('ledger node stopped')
@@ -208,7 +208,7 @@ class LedgerNodeImpl implements LedgerNode {
     const id = sha256Hex(json)
     if (core.tally.locate(id) !== undefined || core.mempool.has(id)) return id
     if (core.mempool.size >= MAX_MEMPOOL_TXS) throw new LedgerError('RHN_LEDGER_MEMPOOL_FULL', `${core.mempool.size} transactions wait for a block already (limit ${MAX_MEMPOOL_TXS})`)
-    core.mempool.add(id, tx)
+    core.mempool.add(id, tx, json)
     core.metrics.inc('txs_submitted_total')
     return id
   }

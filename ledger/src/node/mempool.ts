@@ -14,12 +14,15 @@ export const BLOCK_OVERHEAD_BYTES = 1024
 interface Entry {
   id: string
   tx: LedgerTx
-  bytes: number
+  /** Its canonical JSON (what its id hashes; the block reuses it). */
+  text: string
 }
 
 /** A batch for one block. */
 export interface Batch {
   txs: LedgerTx[]
+  /** The canonical JSON of each tx, in order. */
+  texts: string[]
   /** The submitted entries in it (to put back if the block cannot be written). */
   submitted: Entry[]
   endorsed: BlockRef[]
@@ -48,11 +51,11 @@ export class Mempool {
     return this.#ids.has(id)
   }
 
-  /** Queues a submitted transaction; false when the same id already waits. */
-  add(id: string, tx: LedgerTx): boolean {
+  /** Queues a submitted transaction (`text`: its canonical JSON, when the caller has it); false when the same id already waits. */
+  add(id: string, tx: LedgerTx, text = canonicalJson(tx)): boolean {
     if (this.#ids.has(id)) return false
     this.#ids.add(id)
-    this.#queue.push({ id, tx, bytes: canonicalJson(tx).length + 1 })
+    this.#queue.push({ id, tx, text })
     return true
   }
 
@@ -73,16 +76,18 @@ export class Mempool {
   /** Takes what fits one block of at most `maxTxs` transactions and `maxBytes` bytes, endorsements first. */
   take(maxTxs: number, maxBytes: number): Batch {
     const budget = maxBytes - BLOCK_OVERHEAD_BYTES
-    const batch: Batch = { txs: [], submitted: [], endorsed: [] }
+    const batch: Batch = { txs: [], texts: [], submitted: [], endorsed: [] }
     let bytes = 0
     let e = 0
     while (e < this.#endorse.length && batch.txs.length < maxTxs) {
       const ref = this.#endorse[e]!
       const tx = endorsementTx(ref)
-      const size = canonicalJson(tx).length + 1
+      const text = canonicalJson(tx)
+      const size = text.length + 1
       if (bytes + size > budget) break
       bytes += size
       batch.txs.push(tx)
+      batch.texts.push(text)
       batch.endorsed.push(ref)
       this.#endorseKeys.delete(refKey(ref.chain, ref.height, ref.hash))
       e++
@@ -91,9 +96,10 @@ export class Mempool {
     while (this.#head < this.#queue.length && batch.txs.length < maxTxs) {
       const entry = this.#queue[this.#head]!
       // A transaction larger than a whole block can never be written: the submit path refuses those.
-      if (bytes + entry.bytes > budget) break
-      bytes += entry.bytes
+      if (bytes + entry.text.length + 1 > budget) break
+      bytes += entry.text.length + 1
       batch.txs.push(entry.tx)
+      batch.texts.push(entry.text)
       batch.submitted.push(entry)
       this.#ids.delete(entry.id)
       this.#head++

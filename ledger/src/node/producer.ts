@@ -68,7 +68,7 @@ export class Producer {
     const batch = core.mempool.take(this.#init.maxTxs, this.#init.maxBytes)
     if (batch.txs.length === 0) return
     try {
-      const block = await core.serial(() => this.#write(batch))
+      const block = await this.#write(batch)
       this.#init.publish(blockMessage(block))
       this.#lastError = undefined
     } catch (err) {
@@ -83,9 +83,14 @@ export class Producer {
 
   async #write(batch: Batch): Promise<Block> {
     const { core, guard } = this.#init
-    const block = this.#build(batch)
-    guard.assertMaySign(block)
-    await core.store.append(block)
+    // Built and handed to the store in the serial queue (it must follow the chain's tip); the fsyncs
+    // are awaited outside it, so blocks received meanwhile are not held up behind them.
+    const { block, durable } = await core.serial(() => {
+      const built = this.#build(batch)
+      guard.assertMaySign(built)
+      return Promise.resolve({ block: built, durable: core.appendOwn(built) })
+    })
+    await durable
     await guard.recordSigned(block)
     core.afterOwnAppend(block)
     return block
@@ -95,11 +100,13 @@ export class Producer {
   #build(batch: Batch): Block {
     const { core, privateKey } = this.#init
     for (;;) {
-      const block = createBlock({ membership: core.membership, node: core.self, privateKey, prev: core.store.head(core.self.chain), txs: batch.txs, time: this.#init.now() })
+      // validated: submissions were parsed by SubmittedTxSchema on submit, endorsements are built by the node.
+      const block = createBlock({ membership: core.membership, node: core.self, privateKey, prev: core.tip(core.self.chain), txs: batch.txs, txTexts: batch.texts, time: this.#init.now(), validated: true })
       if (encodeBlock(block).byteLength <= this.#init.maxBytes || batch.txs.length <= 1) return block
       const keep = Math.max(1, Math.floor(batch.txs.length / 2))
-      const spill: Batch = { txs: [], submitted: batch.submitted.filter((e) => !batch.txs.slice(0, keep).includes(e.tx)), endorsed: batch.endorsed.slice(keep) }
+      const spill: Batch = { txs: [], texts: [], submitted: batch.submitted.filter((e) => !batch.txs.slice(0, keep).includes(e.tx)), endorsed: batch.endorsed.slice(keep) }
       batch.txs = batch.txs.slice(0, keep)
+      batch.texts = batch.texts.slice(0, keep)
       batch.submitted = batch.submitted.filter((e) => batch.txs.includes(e.tx))
       batch.endorsed = batch.endorsed.slice(0, keep)
       core.mempool.putBack(spill)
