@@ -16,6 +16,12 @@ echo
 echo "== aggregator: MQTT ▸ twin ▸ store ingest and /api/stream latency =="
 "${TSX[@]}" aggregator/bench/ingest.ts
 echo
+echo "== aggregator: region view rebuild from an empty store, 20 hospitals × 30 days of snapshots =="
+"${TSX[@]}" aggregator/bench/region-rebuild.ts
+echo
+echo "== whole system: bed occupied in a simulator ▸ shown in the region view (default snapshot periods) =="
+"${TSX[@]}" test/bench/region-latency.ts
+echo
 echo "== aggregator: rebalancing solve time, 20 hospitals (HiGHS) =="
 "${TSX[@]}" aggregator/bench/rebalance.ts
 echo

@@ -40,6 +40,12 @@ export interface SystemInit {
   admissionsPerHour?: number
   /** Hospital aggregators' snapshot minimum interval, ms (default 200). */
   snapshotMinIntervalMs?: number
+  /**
+   * Run the ledger link as shipped: the config defaults for the hospitals' `snapshotPeriodS` and
+   * `minIntervalMs` and the region's `pollMs` (60 s, 500 ms, 500 ms) instead of the test's faster
+   * 5 s, `snapshotMinIntervalMs` and 200 ms (the region latency bench, issue 7 "Speed"). Default false.
+   */
+  configDefaults?: boolean
 }
 
 /** The running system and its parts. */
@@ -55,6 +61,8 @@ export interface RhnSystem {
   agents: Map<string, EdgeAgent>
   aggregators: Map<string, Aggregator>
   region: RegionAggregator
+  /** The ledger node the region reads (the last consortium member's). */
+  regionNode: ConsortiumNode
   /** Occupied beds per layer for one hospital: simulator, hospital twin, last confirmed snapshot, region view. */
   bedsOccupied(hospital: string): Promise<{ simulator: number; twin: number | undefined; ledger: number | undefined; region: number | undefined }>
   stop(): Promise<void>
@@ -136,7 +144,12 @@ export async function startSystem(init: SystemInit): Promise<RhnSystem> {
           sparkplug: { hostId, groups: [h] },
           store: { type: 'influxdb', url: influxd.url, database: `rhn_${h.toLowerCase()}`, flushIntervalMs: 100 },
           api: { host: '127.0.0.1', port: 0, tokens: [{ name: 'E2E engineer', token: SYSTEM_TOKEN, role: 'engineer' }] },
-          ledger: { nodeUrl: node.url, tokenFile: node.tokenFile, patientKeyFile: './patient.key', snapshotPeriodS: 5, minIntervalMs: init.snapshotMinIntervalMs ?? 200 },
+          ledger: {
+            nodeUrl: node.url,
+            tokenFile: node.tokenFile,
+            patientKeyFile: './patient.key',
+            ...(init.configDefaults === true ? {} : { snapshotPeriodS: 5, minIntervalMs: init.snapshotMinIntervalMs ?? 200 }),
+          },
         }),
       )
       const agg = new Aggregator({ config, baseDir: aggDir, logger: quiet(), ledger: { retryInitialMs: 100, retryMaxMs: 1_000 } })
@@ -154,7 +167,7 @@ export async function startSystem(init: SystemInit): Promise<RhnSystem> {
         registry: REGISTRY_FILE,
         store: { type: 'sqlite', path: './region.sqlite' },
         api: { host: '127.0.0.1', port: 0, tokens: [{ name: 'E2E operations', token: SYSTEM_TOKEN, role: 'engineer' }] },
-        ledger: { nodeUrl: nodes[nodes.length - 1]!.url, pollMs: 200 },
+        ledger: { nodeUrl: nodes[nodes.length - 1]!.url, ...(init.configDefaults === true ? {} : { pollMs: 200 }) },
       }),
     )
     const region = new RegionAggregator({ config: regionConfig, baseDir: regionDir, logger: quiet(), solveDebounceMs: 200 })
@@ -169,7 +182,7 @@ export async function startSystem(init: SystemInit): Promise<RhnSystem> {
       const regionBeds = region.twin?.hospital(hospital)?.beds.occupied
       return { simulator, twin, ledger: ledgerBeds, region: regionBeds }
     }
-    return { dir, registry, clock, sim, broker, influxd, ledger, agents, aggregators, region, bedsOccupied, stop }
+    return { dir, registry, clock, sim, broker, influxd, ledger, agents, aggregators, region, regionNode: nodes[nodes.length - 1]!, bedsOccupied, stop }
   } catch (err) {
     await stop()
     throw err

@@ -41,6 +41,8 @@ export interface RegionAggregatorInit {
   solveDebounceMs?: number
   registryDebounceMs?: number
   checkpointIntervalMs?: number
+  /** Transactions per page asked of the node (default `DEFAULT_PAGE_LIMIT`, 1,000). */
+  pageLimit?: number
 }
 
 /** SSE heartbeat in region mode, ms (the hospital API's 15 s). */
@@ -252,6 +254,7 @@ export class RegionAggregator {
       {
         pollMs: link.pollMs,
         now: this.#now,
+        ...(this.#init.pageLimit === undefined ? {} : { pageLimit: this.#init.pageLimit }),
         onStatus: (s) => twin.emit({ type: 'ledger', reachable: s.reachable, ...(s.unreachableSince === undefined ? {} : { unreachableSince: s.unreachableSince }), at: this.#now() }),
       },
     )
