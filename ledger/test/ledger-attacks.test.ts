@@ -45,6 +45,8 @@ describe('attacks from a member peer', () => {
       })
     const net = await cluster.rawNetwork(i, serve?.(block, node.chain) ?? permissive)
     await waitFor('attacker connected to every honest node', () => cluster.running().every((h) => h.status().peers.some((p) => p.peerId === net.peerId)), 20_000)
+    // …and knowing that each of them subscribes to the blocks topic, so a publish reaches them all at once.
+    await waitFor('attacker sees every honest node on the topic', () => cluster.running().every((h) => net.topicPeers().includes(h.status().peerId)), 20_000)
     return { i, net, block }
   }
 
