@@ -3,7 +3,8 @@
  * `winter-surge` simulated hospitals, one `rhn-edge` per gateway, one `rhn-ledger` node and one
  * `rhn-aggregator` per hospital (embedded SQLite, publishing capacity snapshots to its node), and the
  * regional `rhn-aggregator` reading only the ledger — all real processes — and says where to look.
- * Ctrl-C stops everything. RHN_DEMO_SECONDS=N stops after N virtual seconds of the scenario.
+ * Ctrl-C stops everything. RHN_DEMO_SECONDS=N stops after N virtual seconds of the scenario;
+ * RHN_DEMO_SPEED=N runs the virtual clock at N× real time.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -25,7 +26,11 @@ const REGION_PORT = 8180
 
 // The surge starts now on the virtual clock: device timestamps then fall inside every store's
 // retention, and the region's "confirmed at" times read as today.
-const scenario = { ...parseScenario(readFileSync(scenarioFile, 'utf8'), scenarioFile), startTime: new Date().toISOString() }
+// RHN_DEMO_SPEED=N runs the virtual clock N× real time (the scenario says 60: two days in 48 minutes).
+const parsed = parseScenario(readFileSync(scenarioFile, 'utf8'), scenarioFile)
+const speed = process.env.RHN_DEMO_SPEED === undefined ? parsed.speed : Number(process.env.RHN_DEMO_SPEED)
+if (!(speed > 0)) throw new Error(`RHN_DEMO_SPEED must be a positive number, not "${process.env.RHN_DEMO_SPEED}"`)
+const scenario = { ...parsed, speed, startTime: new Date().toISOString() }
 const registryFile = resolve(join(root, 'protocols/examples'), scenario.registry)
 const registry = parseRegistry(readFileSync(registryFile, 'utf8'), registryFile)
 mkdirSync(join(state, 'logs'), { recursive: true })
