@@ -84,16 +84,23 @@ async function settled(sys: RhnSystem, reader: ConfirmedReader, timeoutMs: numbe
   }
 }
 
-/** Advances the clock a step at a time until some hospital's occupied beds change; returns the new samples. */
-async function nextChange(sys: RhnSystem): Promise<{ samples: Sample[]; t0: number; steps: number }> {
+/**
+ * Virtual seconds without any occupancy change that end a round: stays last days, so once the
+ * scenario's admissions have filled every free bed nothing changes for hours of virtual time.
+ */
+const MAX_QUIET_STEPS = 180
+
+/** Advances the clock a step at a time until some hospital's occupied beds change; undefined once the beds are full. */
+async function nextChange(sys: RhnSystem): Promise<{ samples: Sample[]; t0: number; steps: number } | undefined> {
   const before = new Map(HOSPITALS.map((h) => [h, simBeds(sys, h)]))
-  for (let steps = 1; ; steps++) {
+  for (let steps = 1; steps <= MAX_QUIET_STEPS; steps++) {
     sys.clock.advance(STEP_MS)
     const t0 = performance.now()
     const samples = HOSPITALS.flatMap((h) => (simBeds(sys, h) === before.get(h) ? [] : [{ hospital: h, from: before.get(h)!, to: simBeds(sys, h) }]))
     if (samples.length > 0) return { samples, t0, steps }
     await sleep(STEP_PAUSE_MS)
   }
+  return undefined
 }
 
 /** Polls every layer each 10 ms until the region shows each sample's figure (the clock stays still). */
@@ -115,23 +122,44 @@ function row(name: string, xs: number[]): string[] {
   return [name, String(xs.length), fmtMs(quantile(xs, 0.5)), fmtMs(quantile(xs, 0.99)), fmtMs(xs.length === 0 ? undefined : Math.max(...xs))]
 }
 
-const t0 = performance.now()
-const sys = await startSystem({ hospitals: HOSPITALS, extraMembers: ['RXA', 'RXD'], admissionsPerHour: ADMISSIONS, configDefaults: true })
 const samples: Sample[] = []
 let steps = 0
-try {
-  const reader = new ConfirmedReader(sys)
-  await settled(sys, reader, 180_000)
-  console.log(`system up and agreeing in ${fmtMs(performance.now() - t0)}; taking ${SAMPLES} samples (admissions ${ADMISSIONS}/h per hospital, ${STEP_MS / 1000} s virtual steps)`)
-  while (samples.length < SAMPLES) {
-    const change = await nextChange(sys)
-    steps += change.steps
-    await follow(sys, reader, change.samples, change.t0)
-    samples.push(...change.samples)
-    if (samples.length % 20 < change.samples.length) console.log(`  ${samples.length} samples`)
+let rounds = 0
+/**
+ * One round: a fresh system, samples until its beds are full (then a new round starts, since a
+ * full hospital changes only by discharges days apart in virtual time).
+ */
+async function round(): Promise<void> {
+  const t0 = performance.now()
+  const sys = await startSystem({ hospitals: HOSPITALS, extraMembers: ['RXA', 'RXD'], admissionsPerHour: ADMISSIONS, configDefaults: true })
+  rounds += 1
+  try {
+    const reader = new ConfirmedReader(sys)
+    await settled(sys, reader, 180_000)
+    console.log(`round ${rounds}: system up and agreeing in ${fmtMs(performance.now() - t0)} (admissions ${ADMISSIONS}/h per hospital, ${STEP_MS / 1000} s virtual steps)`)
+    while (samples.length < SAMPLES) {
+      const change = await nextChange(sys)
+      if (change === undefined) {
+        console.log(`  beds full: no change in ${MAX_QUIET_STEPS} virtual seconds (${HOSPITALS.map((h) => `${h} ${simBeds(sys, h)}`).join(', ')} occupied)`)
+        return
+      }
+      steps += change.steps
+      await follow(sys, reader, change.samples, change.t0)
+      for (const s of change.samples.filter((x) => x.regionMs === undefined)) {
+        console.log(`  timeout: ${s.hospital} ${s.from} ▸ ${s.to} beds; after ${TIMEOUT_MS / 1000} s simulator ${simBeds(sys, s.hospital)}, twin ${twinBeds(sys, s.hospital)} (${fmtMs(s.twinMs)}), confirmed ${reader.latest.get(s.hospital)?.beds} (${fmtMs(s.confirmedMs)}), region ${regionBeds(sys, s.hospital)}`)
+      }
+      samples.push(...change.samples)
+      if (samples.length % 20 < change.samples.length) console.log(`  ${samples.length} samples, ${steps} virtual seconds, ${fmtMs(performance.now() - t0)} since the round started`)
+    }
+  } finally {
+    await sys.stop()
   }
-} finally {
-  await sys.stop()
+}
+
+while (samples.length < SAMPLES) {
+  const before = samples.length
+  await round()
+  if (samples.length === before) throw new Error('a whole round gave no sample: the scenario does not move occupied beds')
 }
 
 const done = samples.filter((s) => s.regionMs !== undefined)
