@@ -13,7 +13,14 @@
  * what a region of 20 hospitals running RHN as shipped holds after 30 days. Hourly is printed beside
  * it as the cadence the README measured before, and to show how the time scales with snapshots.
  *
+ * The whole 30 days at 60 s take ~25 min on a 2-core box (3 GB of JSON pages, ~27 M points into
+ * SQLite), so by default the 60 s cadence is measured over RHN_BENCH_REGION_DEFAULT_DAYS (3) and the
+ * 30-day figure is extrapolated linearly and marked so; it is a floor (measured in full once: 14,400
+ * hourly snapshots rebuilt at ~800/s, 864,000 at ~600/s, as the SQLite indexes grow).
+ * RHN_BENCH_REGION_DEFAULT_DAYS=30 measures it all.
+ *
  * Env: RHN_BENCH_REGION_HOSPITALS (default 20), RHN_BENCH_REGION_DAYS (default 30),
+ * RHN_BENCH_REGION_DEFAULT_DAYS (days measured at the 60 s period, default 3),
  * RHN_BENCH_REGION_PERIODS (snapshot periods, s, default "3600,60"), RHN_BENCH_REGION_PAGE (page
  * limit the region asks for, default the feed's DEFAULT_PAGE_LIMIT).
  */
@@ -29,6 +36,7 @@ import { hospitalIds, regionHistory, servePages, writePages, type RegionHistory 
 
 const HOSPITALS = Number(process.env.RHN_BENCH_REGION_HOSPITALS ?? 20)
 const DAYS = Number(process.env.RHN_BENCH_REGION_DAYS ?? 30)
+const DEFAULT_DAYS = Math.min(DAYS, Number(process.env.RHN_BENCH_REGION_DEFAULT_DAYS ?? 3))
 const PERIODS = (process.env.RHN_BENCH_REGION_PERIODS ?? '3600,60').split(',').map(Number)
 const PAGE = Number(process.env.RHN_BENCH_REGION_PAGE ?? DEFAULT_PAGE_LIMIT)
 const TARGET_MS = 10_000
@@ -42,6 +50,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 interface Result {
   periodS: number
+  days: number
   snapshots: number
   mib: number
   genMs: number
@@ -137,6 +146,7 @@ async function rebuild(history: RegionHistory): Promise<Result> {
       const health = region.health() as { checkpoint?: { saves: number } }
       measured = {
         periodS: history.periodS,
+        days: history.days,
         snapshots: history.total,
         mib: bytes / 1024 / 1024,
         genMs,
@@ -162,16 +172,16 @@ async function rebuild(history: RegionHistory): Promise<Result> {
   }
 }
 
-console.log(`region rebuild from an empty store: ${HOSPITALS} hospitals × ${DAYS} days, 10 units each, pages of ${fmt(PAGE)}; ${cpus().length} cores, Node ${process.version}`)
+console.log(`region rebuild from an empty store: ${HOSPITALS} hospitals × ${DAYS} days (${DEFAULT_DAYS} at the ${DEFAULT_PERIOD_S} s period), 10 units each, pages of ${fmt(PAGE)}; ${cpus().length} cores, Node ${process.version}`)
 const results: Result[] = []
 for (const periodS of PERIODS) {
-  const history = regionHistory(hospitalIds(HOSPITALS), DAYS, periodS)
+  const history = regionHistory(hospitalIds(HOSPITALS), periodS === DEFAULT_PERIOD_S ? DEFAULT_DAYS : DAYS, periodS)
   console.log(`  period ${periodS} s: ${fmt(history.total)} snapshots …`)
   results.push(await rebuild(history))
 }
 
 const rows = results.map((r) => [
-  `${r.periodS} s${r.periodS === DEFAULT_PERIOD_S ? ' (default)' : ''}`,
+  `${r.periodS} s${r.periodS === DEFAULT_PERIOD_S ? ' (default)' : ''}, ${r.days} d`,
   fmt(r.snapshots),
   `${fmt(r.mib)} MiB`,
   s(r.viewMs),
@@ -180,9 +190,9 @@ const rows = results.map((r) => [
   s(r.cpuMs),
   `${fmt(r.written)} / ${fmt(r.points)}`,
   `${fmt((r.snapshots * 1000) / r.viewMs)}/s`,
-  `${(r.storeMs / TARGET_MS).toFixed(2)}×`,
+  `${((r.storeMs * DAYS) / r.days / TARGET_MS).toFixed(2)}×${r.days < DAYS ? ` (${DAYS} d extrapolated)` : ''}`,
 ])
-const head = ['period', 'snapshots', 'JSON', 'full view', 'store done', 'reading pages', 'CPU', 'points stored', 'snapshots/s', 'vs 10 s']
+const head = ['period, span', 'snapshots', 'JSON', 'full view', 'store done', 'reading pages', 'CPU', 'points stored', 'snapshots/s', `${DAYS} d vs 10 s`]
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
 const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')
 console.log()
@@ -192,5 +202,6 @@ console.log()
 for (const r of results) console.log(`  ${r.periodS} s: the view alone (same pages into a RegionTwin, points discarded): ${s(r.foldMs)}, of which reading pages ${s(r.foldReadMs)}; the rest of the full rebuild, ~${s(Math.max(0, r.storeMs - r.foldMs))}, is the history writes, the start and a cold JIT (${fmt(r.written / Math.max(1, r.snapshots))} points per snapshot)`)
 for (const r of results) console.log(`  ${r.periodS} s: pages generated in ${s(r.genMs)} (setup, not timed); RSS after ${fmt(r.rssMiB)} MiB; ${r.checkpoints} checkpoints written during the rebuild`)
 const judged = results.find((r) => r.periodS === DEFAULT_PERIOD_S) ?? results.at(-1)!
-const ok = judged.storeMs <= TARGET_MS
-console.log(`target (judged at the default ${judged.periodS} s period, store done): rebuild ≤ ${s(TARGET_MS)}: ${s(judged.storeMs)} — ${ok ? 'met' : 'NOT met'} (${(judged.storeMs / TARGET_MS).toFixed(2)}× the target)`)
+const judgedMs = (judged.storeMs * DAYS) / judged.days
+const how = judged.days < DAYS ? `at least ${s(judgedMs)} (${s(judged.storeMs)} for ${judged.days} days, extrapolated linearly to ${DAYS})` : s(judgedMs)
+console.log(`target (judged at the default ${judged.periodS} s period, ${HOSPITALS} hospitals × ${DAYS} days, store done): rebuild ≤ ${s(TARGET_MS)}: ${how} — ${judgedMs <= TARGET_MS ? 'met' : 'NOT met'} (${(judgedMs / TARGET_MS).toFixed(2)}× the target)`)
