@@ -33,7 +33,8 @@ describe('ledger network: gossip between members', () => {
     const members = await makeMembers(4)
     const first = await startMember(members, 0)
     started.push(first)
-    for (let i = 1; i < 4; i++) started.push(await startMember(members, i, { bootstrap: first.net.addresses() }))
+    // Every node dials every one started before it: this test is about message ids, not peer exchange.
+    for (let i = 1; i < 4; i++) started.push(await startMember(members, i, { bootstrap: started.flatMap((n) => n.net.addresses()) }))
     await fullMesh(started)
     const [a, b, c, d] = started as [TestNode, TestNode, TestNode, TestNode]
     a.net.publish(utf8('same block'))
@@ -52,7 +53,8 @@ describe('ledger network: gossip between members', () => {
     const members = await makeMembers(3)
     const first = await startMember(members, 1)
     started.push(first)
-    for (const i of [0, 2]) started.push(await startMember(members, i, { bootstrap: first.net.addresses() }))
+    // Every node dials every one started before it: this test is about scoring, not peer exchange.
+    for (const i of [0, 2]) started.push(await startMember(members, i, { bootstrap: started.flatMap((n) => n.net.addresses()) }))
     const [b, a, c] = started as [TestNode, TestNode, TestNode]
     for (const n of [b, c]) n.handlers.verdict = (text) => (text.startsWith('forged') ? 'reject' : 'accept')
     await fullMesh(started)
