@@ -73,6 +73,17 @@ async function validate(file: string): Promise<number> {
   return 0
 }
 
+/**
+ * The first SIGINT or SIGTERM from now on. Listening starts before `start()`, so a signal during start
+ * stops the service as soon as start has finished (or failed).
+ */
+function nextSignal(): Promise<string> {
+  return new Promise<string>((done) => {
+    process.once('SIGINT', () => done('SIGINT'))
+    process.once('SIGTERM', () => done('SIGTERM'))
+  })
+}
+
 async function run(file: string, verbose: boolean): Promise<number> {
   const { text, baseDir } = readConfig(file)
   const config = parseAggregatorConfig(text, file)
@@ -80,21 +91,12 @@ async function run(file: string, verbose: boolean): Promise<number> {
   const logger = pino({ level: verbose ? 'debug' : 'info', base: { hospital: config.hospitalId } }, pino.destination(2))
   const { Aggregator } = await import('../aggregator.js')
   const aggregator = new Aggregator({ config, baseDir, logger })
-  // A signal during start stops as soon as start has finished (or failed).
-  let signalled: string | undefined
-  const stopped = new Promise<string>((done) => {
-    const on = (signal: string) => () => {
-      signalled ??= signal
-      done(signal)
-    }
-    process.once('SIGINT', on('SIGINT'))
-    process.once('SIGTERM', on('SIGTERM'))
-  })
+  const stopped = nextSignal()
   await aggregator.start()
   const tokens = aggregator.tokenNames
   console.log(`rhn-aggregator: ${config.hospitalId} running — page ${aggregator.url}`)
   console.log(`rhn-aggregator: API tokens accepted: ${tokens.length === 0 ? '(none)' : tokens.join(', ')}; broker ${config.mqtt?.url}, store ${config.store.type}`)
-  const signal = signalled ?? (await stopped)
+  const signal = await stopped
   console.log(`rhn-aggregator: ${signal}; stopping (offline STATE, streams, store flush)…`)
   await aggregator.stop()
   console.log('rhn-aggregator: stopped.')
@@ -106,20 +108,12 @@ async function runRegion(config: AggregatorConfig, baseDir: string, verbose: boo
   const logger = pino({ level: verbose ? 'debug' : 'info', base: { region: config.regionId ?? null } }, pino.destination(2))
   const { RegionAggregator } = await import('../region/index.js')
   const region = new RegionAggregator({ config, baseDir, logger })
-  let signalled: string | undefined
-  const stopped = new Promise<string>((done) => {
-    const on = (signal: string) => () => {
-      signalled ??= signal
-      done(signal)
-    }
-    process.once('SIGINT', on('SIGINT'))
-    process.once('SIGTERM', on('SIGTERM'))
-  })
+  const stopped = nextSignal()
   await region.start()
   const tokens = region.tokenNames
   console.log(`rhn-aggregator: region ${region.twin?.registry.region.id ?? config.regionId} running — page ${region.url}`)
   console.log(`rhn-aggregator: API tokens accepted: ${tokens.length === 0 ? '(none)' : tokens.join(', ')}; ledger ${config.ledger?.nodeUrl}, store ${config.store.type}`)
-  const signal = signalled ?? (await stopped)
+  const signal = await stopped
   console.log(`rhn-aggregator: ${signal}; stopping (feed, streams, checkpoint, store flush)…`)
   await region.stop()
   console.log('rhn-aggregator: stopped.')
