@@ -34,6 +34,10 @@ describe.each([
     await waitFor('confirmation on every live node', () => live.every((node) => ids.every((id) => node.txStatus(id)?.status === 'confirmed')), 20_000)
     for (const id of ids) expect(certificateProblem(a.txStatus(id)!.certificate!, cluster.membership, id)).toBeUndefined()
 
+    // Gossipsub keeps recent messages for 5 heartbeats (100 ms in the test cluster) and offers them
+    // (IHAVE) to a peer that joins; wait that out so what the restarted nodes missed can only reach
+    // them through /rhn/ledger/sync/1.0.0, which is what this test is about.
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
     // The stopped nodes come back with their data folders and keys, and catch up.
     const tip = (): string => JSON.stringify(a.heads().map((h) => [h.chain, h.height, h.hash]))
     const restarted = await Promise.all(down.map((i) => cluster.start(i)))
