@@ -35,6 +35,8 @@ export class Mempool {
   readonly #ids = new Set<string>()
   #endorse: BlockRef[] = []
   readonly #endorseKeys = new Set<string>()
+  /** Called when something is queued (the producer schedules a block). */
+  onWork: () => void = () => undefined
 
   /** Submitted transactions waiting. */
   get size(): number {
@@ -56,6 +58,7 @@ export class Mempool {
     if (this.#ids.has(id)) return false
     this.#ids.add(id)
     this.#queue.push({ id, tx, text })
+    this.onWork()
     return true
   }
 
@@ -65,6 +68,7 @@ export class Mempool {
     if (this.#endorseKeys.has(key)) return false
     this.#endorseKeys.add(key)
     this.#endorse.push(ref)
+    this.onWork()
     return true
   }
 

@@ -1,8 +1,14 @@
 /**
- * Block production of this node's own chain: every `block.intervalMs`, when transactions or
- * endorsements wait, one block (≤ `block.maxTxs`, ≤ `block.maxBytes`) is built, checked against
- * the last-signed record, appended (fsync), recorded as signed, and only then gossiped: a block
- * that was announced is always on disk, and a restarted node never signs a conflicting one.
+ * Block production of this node's own chain: when transactions or endorsements wait, one block
+ * (≤ `block.maxTxs`, ≤ `block.maxBytes`) is built, checked against the last-signed record, appended
+ * (fsync), recorded as signed, and only then gossiped: a block that was announced is always on
+ * disk, and a restarted node never signs a conflicting one.
+ *
+ * Blocks start at most once per `block.intervalMs`, on the leading edge: work that arrives after a
+ * quiet spell is written at once (what arrives in the same turn of the event loop joins it), and
+ * work that arrives within the interval after a block waits for the interval's end and is batched.
+ * So light load is not held up to a whole interval per hop (a transaction crosses two blocks, its
+ * own and the endorsements), and heavy load still gets one signature and one fsync per interval.
  */
 import type { KeyObject } from 'node:crypto'
 import type { Logger } from 'pino'
@@ -33,34 +39,61 @@ export interface ProducerInit {
   logger: Logger
 }
 
-/** Writes this node's blocks on a timer. */
+/** Writes this node's blocks when work waits, at most one per interval. */
 export class Producer {
   readonly #init: ProducerInit
-  #timer: NodeJS.Timeout | undefined
+  #running = false
+  /** The scheduled start of the next block (a timer, or an immediate for the leading edge). */
+  #timer: { kind: 'timeout'; handle: NodeJS.Timeout } | { kind: 'immediate'; handle: NodeJS.Immediate } | undefined
   #busy: Promise<void> | undefined
+  /** performance.now() when the last block started; -Infinity before the first. */
+  #lastStart = -Infinity
   #lastError: string | undefined
 
   constructor(init: ProducerInit) {
     this.#init = init
   }
 
-  /** Starts the block timer. */
+  /** Starts producing: from now on queued work schedules a block. */
   start(): void {
-    this.#timer ??= setInterval(() => this.tick(), this.#init.intervalMs)
+    if (this.#running) return
+    this.#running = true
+    this.#init.core.mempool.onWork = () => this.#schedule()
+    this.#schedule()
   }
 
-  /** Stops the timer and waits for a block being written. */
+  /** Stops scheduling and waits for a block being written. */
   async stop(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer)
-    this.#timer = undefined
+    this.#running = false
+    this.#init.core.mempool.onWork = () => undefined
+    this.#cancel()
     await this.#busy
   }
 
-  /** Writes one block now if anything waits and no block is being written. */
-  tick(): void {
+  /** Schedules the next block if work waits: now after a quiet interval, else at the interval's end. */
+  #schedule(): void {
+    const { core, intervalMs } = this.#init
+    if (!this.#running || this.#timer !== undefined || this.#busy !== undefined) return
+    if (core.mempool.size === 0 && core.mempool.endorsements === 0) return
+    const wait = this.#lastStart + intervalMs - performance.now()
+    this.#timer = wait <= 0 ? { kind: 'immediate', handle: setImmediate(() => this.#tick()) } : { kind: 'timeout', handle: setTimeout(() => this.#tick(), wait) }
+  }
+
+  #cancel(): void {
+    if (this.#timer?.kind === 'timeout') clearTimeout(this.#timer.handle)
+    if (this.#timer?.kind === 'immediate') clearImmediate(this.#timer.handle)
+    this.#timer = undefined
+  }
+
+  #tick(): void {
+    this.#timer = undefined
     const { core } = this.#init
-    if (this.#busy !== undefined || (core.mempool.size === 0 && core.mempool.endorsements === 0)) return
-    this.#busy = this.#produce().finally(() => (this.#busy = undefined))
+    if (!this.#running || this.#busy !== undefined || (core.mempool.size === 0 && core.mempool.endorsements === 0)) return
+    this.#lastStart = performance.now()
+    this.#busy = this.#produce().finally(() => {
+      this.#busy = undefined
+      this.#schedule() // what arrived meanwhile, or a batch put back after a failure (retried an interval later)
+    })
   }
 
   async #produce(): Promise<void> {
