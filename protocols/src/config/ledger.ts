@@ -54,7 +54,7 @@ export const LedgerConfigSchema = z
       .describe('always: fsync before a block is announced or an endorsement sent (the crash guarantee); never: tests and benches only'),
     block: z
       .object({
-        intervalMs: ms.default(50).describe('collect transactions this long per block, ms (default 50: one signature per batch, p50 ≤ 100 ms)'),
+        intervalMs: ms.default(50).describe('at most one block per interval, ms: work after a quiet interval is written at once, work within it is batched into the next (default 50: one signature and fsync per batch under load)'),
         maxTxs: positiveInt.default(1_000).describe('transactions per block (default 1000)'),
         maxBytes: positiveInt.default(1024 * 1024).describe('block size limit, bytes (default 1 MiB; larger blocks are rejected as oversized)'),
       })
