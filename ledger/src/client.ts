@@ -3,7 +3,7 @@
  * snapshots, requests, transfers; read their status) and the regional aggregator (page through
  * confirmed transactions). The API shapes are in `@rhn/protocols` (`ledger/api.ts`).
  */
-import type { ChainHead, ConfirmedPage, LedgerStatus, SubmittedTxInput, TxAccepted, TxStatus } from '@rhn/protocols'
+import type { ChainHead, ConfirmedPage, LedgerState, LedgerStatus, SubmittedTxInput, TxAccepted, TxStatus } from '@rhn/protocols'
 
 /** Options of {@link LedgerClient}; every field but `url` is optional. */
 export interface LedgerClientInit {
@@ -65,6 +65,15 @@ export class LedgerClient {
   /** Confirmed transactions after `cursor` (0 = from the start), at most `limit`. */
   confirmed(after: number, limit = 1_000, signal?: AbortSignal): Promise<ConfirmedPage> {
     return this.#get(`/api/confirmed?after=${after}&limit=${limit}`, signal)
+  }
+
+  /**
+   * The node's confirmed state at its current cursor (`GET /api/state`): rebuild a view from it, then
+   * page on with `confirmed(state.cursor)`. `recent` (1–1,000) sets each member's `recentFrom`.
+   * A node without the route answers 404 (`LedgerClientError` with `status` 404).
+   */
+  state(recent = 1, signal?: AbortSignal): Promise<LedgerState> {
+    return this.#get(`/api/state?recent=${recent}`, signal)
   }
 
   /** Submits a transaction of this node's member; resolves with its id once the node has accepted it. */

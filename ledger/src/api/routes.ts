@@ -5,6 +5,7 @@
 import { formatPath, SubmittedTxSchema, type SubmittedTx, txAuthor } from '@rhn/protocols'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { LedgerError } from '../errors.js'
+import { DEFAULT_STATE_RECENT, MAX_STATE_RECENT } from '../node/state.js'
 import { DEFAULT_CONFIRMED_LIMIT, type LedgerApiNode, MAX_CONFIRMED_LIMIT } from './types.js'
 
 const TX_ID = /^[0-9a-f]{64}$/
@@ -76,6 +77,13 @@ export function registerLedgerRoutes(api: FastifyInstance, node: LedgerApiNode, 
     const limit = intParam('limit', req.query.limit, DEFAULT_CONFIRMED_LIMIT, MAX_CONFIRMED_LIMIT)
     if (limit === 0) badParameter('limit', `must be 1–${MAX_CONFIRMED_LIMIT}`)
     return node.confirmed(after, limit)
+  })
+
+  // The compacted feed (issue 7 "Speed"): a reader starts from this and pages on with after=cursor.
+  api.get<{ Querystring: Record<string, unknown> }>('/api/state', (req) => {
+    const recent = intParam('recent', req.query.recent, DEFAULT_STATE_RECENT, MAX_STATE_RECENT)
+    if (recent === 0) badParameter('recent', `must be 1–${MAX_STATE_RECENT}`)
+    return node.state(recent)
   })
 
   // The token is checked on request, before the body is read: an unauthenticated caller learns nothing about it.

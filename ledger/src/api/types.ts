@@ -6,7 +6,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { LedgerNode } from '../node/types.js'
 
 /** The part of a {@link LedgerNode} the API reads and writes (a real node fits; so does a stand-in in a test). */
-export type LedgerApiNode = Pick<LedgerNode, 'member' | 'submit' | 'txStatus' | 'confirmed' | 'heads' | 'block' | 'evidence' | 'status' | 'members' | 'metrics'>
+export type LedgerApiNode = Pick<LedgerNode, 'member' | 'submit' | 'txStatus' | 'confirmed' | 'state' | 'heads' | 'block' | 'evidence' | 'status' | 'members' | 'metrics'>
 
 /** Options of {@link createLedgerApi}. */
 export interface LedgerApiOptions {

@@ -10,6 +10,7 @@ import {
   type ConfirmedTx,
   type EquivocationEvidence,
   type Genesis,
+  type LedgerState,
   type LedgerStatus,
   type SubmittedTxInput,
   SubmittedTxSchema,
@@ -30,6 +31,7 @@ import { NodeCore } from './core.js'
 import { GossipSide } from './gossip.js'
 import { BLOCK_OVERHEAD_BYTES } from './mempool.js'
 import { Producer } from './producer.js'
+import { ConfirmedState } from './state.js'
 import { defaultNetwork, openNodeStore, type NodeStoreOpener } from './wiring.js'
 import type { LedgerMetrics, LedgerNode, LedgerNodeInit } from './types.js'
 import { blockJson, evidenceJson, headJson, txStatusView } from './views.js'
@@ -59,6 +61,8 @@ interface Running {
   catchUp: CatchUp
   log: ConfirmLog
   antiEntropy: NodeJS.Timeout
+  /** The confirmed list folded up to its cursor, brought up to date when asked (so rebuilt after a restart as the list is). */
+  state: ConfirmedState
 }
 
 class LedgerNodeImpl implements LedgerNode {
@@ -150,7 +154,7 @@ class LedgerNodeImpl implements LedgerNode {
         const peer = peers[Math.floor(Math.random() * peers.length)]
         if (peer !== undefined) void catchUp.fromPeer(peer.peerId)
       }, ANTI_ENTROPY_MS)
-      this.#running = { core, network: net, producer, catchUp, log, antiEntropy }
+      this.#running = { core, network: net, producer, catchUp, log, antiEntropy, state: new ConfirmedState() }
       for (const peer of net.peers()) void catchUp.fromPeer(peer.peerId)
       this.#logger.info({ chain: self.chain, peerId: net.peerId, heads: store.chains().length, confirmed: core.confirmedTxs.length }, 'ledger node started')
     } catch (err) {
@@ -223,6 +227,14 @@ class LedgerNodeImpl implements LedgerNode {
     const from = Math.max(0, Math.floor(after))
     const items = list.slice(from, from + Math.max(0, Math.floor(limit)))
     return { items, next: items.length === 0 ? from : items[items.length - 1]!.cursor }
+  }
+
+  state(recent?: number): LedgerState {
+    const r = this.#running
+    if (r === undefined) return new ConfirmedState().view(recent)
+    const list = r.core.confirmedTxs
+    for (let i = r.state.cursor; i < list.length; i++) r.state.add(list[i]!)
+    return r.state.view(recent)
   }
 
   heads(): ChainHead[] {

@@ -8,6 +8,7 @@ import type {
   ConfirmedPage,
   ConfirmedTx,
   EquivocationEvidence,
+  LedgerState,
   Genesis,
   LedgerConfig,
   LedgerStatus,
@@ -61,6 +62,12 @@ export interface LedgerNode {
   txStatus(txId: string): TxStatus | undefined
   /** Confirmed (non-endorsement) transactions with cursor > `after`, at most `limit`, in local confirmation order. */
   confirmed(after: number, limit: number): ConfirmedPage
+  /**
+   * The confirmed state at the current cursor (`GET /api/state`): per member the latest capacity
+   * snapshot and its sums, and every other confirmed transaction; `recent` (1–1,000, default 1) sets
+   * each member's `recentFrom`. Equal to folding `confirmed(0, …)` up to its cursor (`./state.ts`).
+   */
+  state(recent?: number): LedgerState
   /** Every chain's head as this node holds it (with `frozenAt` for proven equivocation). */
   heads(): ChainHead[]
   /** A held block, or undefined. */

@@ -11,6 +11,7 @@
  * | GET  | /api/txs/:txId | {@link TxStatus} |
  * | POST | /api/txs | a {@link SubmittedTxInput} with `Authorization: Bearer <token>` ▸ 202 {@link TxAccepted} |
  * | GET  | /api/confirmed?after=N&limit=M | {@link ConfirmedPage}: confirmed transactions in local confirmation order |
+ * | GET  | /api/state?recent=N | {@link LedgerState}: the confirmed state at the node's cursor (a compacted feed: rebuild a view from it, then page on with `after=cursor`) |
  * | GET  | /api/evidence | {@link EquivocationEvidence}[] |
  * | GET  | /metrics | Prometheus text |
  *
@@ -104,6 +105,49 @@ export interface ConfirmedTx {
 export interface ConfirmedPage {
   items: ConfirmedTx[]
   next: number
+}
+
+/**
+ * One member's confirmed capacity snapshots, summed up to a {@link LedgerState}'s cursor: what a view
+ * of the feed needs of a member beyond its latest snapshot, without reading every snapshot.
+ */
+export interface MemberCapacity {
+  /** The snapshot's `hospital` (the member that wrote it). */
+  hospital: string
+  /**
+   * The latest snapshot as `/api/confirmed` gave it: the newest `takenAt`; of two with the same
+   * `takenAt`, the one confirmed later (a snapshot confirmed late does not replace a newer one).
+   */
+  latest: ConfirmedTx
+  /** Confirmed snapshots of the member in all, and the admissions and discharges they carried (summed over units). */
+  snapshots: number
+  admissions: number
+  discharges: number
+  /**
+   * `[hour start, admissions]` by the hour of `takenAt`, for hours with admissions, oldest first; the
+   * newest 168 such hours (`@rhn/ledger` `STATE_ADMISSION_HOURS`: a week at least): what an admission trend reads.
+   */
+  admissionsByHour: [number, number][]
+  /**
+   * The cursor of the member's `recent`-th newest snapshot (`recent` of the request, at most
+   * 1,000, `@rhn/ledger` `MAX_STATE_RECENT`; its oldest held when it has fewer): page `after=recentFrom - 1` up to
+   * the state's cursor to read the member's newest snapshots (a trend line) without the rest.
+   */
+  recentFrom: number
+}
+
+/**
+ * `GET /api/state`: the confirmed state at `cursor`, equal to what folding `/api/confirmed` from the
+ * start up to `cursor` gives: per member the latest capacity snapshot and its sums, and every
+ * confirmed transaction that is not a capacity snapshot (requests, offers, decisions, transfers,
+ * escalation changes: a person's actions, few beside the snapshots), in confirmation order.
+ * Continue with `/api/confirmed?after=<cursor>`.
+ */
+export interface LedgerState {
+  cursor: number
+  /** By hospital id, sorted. */
+  capacity: MemberCapacity[]
+  others: ConfirmedTx[]
 }
 
 /** Two different blocks signed for one (chain, height): the proof that the chain's node equivocated. */
