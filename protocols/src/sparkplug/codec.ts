@@ -1,15 +1,17 @@
 /**
- * Sparkplug B payload encode/decode on Eclipse Tahu's `sparkplug-payload` codec, with RHN's types
- * (types.ts) on the outside: no `Long`, no protobuf classes. Decode never lets anything but a
- * {@link ProtocolError} escape, whatever the bytes.
+ * Sparkplug B payload encode/decode with RHN's types (types.ts) on the outside: no `Long`, no
+ * protobuf classes. Encode goes through Eclipse Tahu's `sparkplug-payload` codec; decode reads the
+ * wire format directly (wire-decode.ts). Decode never lets anything but a {@link ProtocolError}
+ * escape, whatever the bytes.
  */
 import { ProtocolError } from '../errors/protocol-error.js'
-import { decodePropertySet, encodePropertySet, isDataType } from './properties-codec.js'
-import { tahuDecode, tahuEncode, type TahuMetric } from './tahu.js'
+import { encodePropertySet } from './properties-codec.js'
+import { tahuEncode, type TahuMetric } from './tahu.js'
 import type { SparkplugMessageType } from './topic.js'
-import { METRIC_DATA_TYPES, type MetricDataType, type SparkplugMetric, type SparkplugPayload } from './types.js'
+import { METRIC_DATA_TYPES, type SparkplugMetric, type SparkplugPayload } from './types.js'
 import { validatePayload } from './validate.js'
-import { decodeValue, encodeValue, isLongLike, toSafeInteger } from './values.js'
+import { encodeValue } from './values.js'
+import { decodeWire, metricLabel as label } from './wire-decode.js'
 import { assertSeq } from './sequence.js'
 
 /** Options of {@link decodePayload}. */
@@ -19,11 +21,6 @@ export interface DecodePayloadInit {
 }
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(METRIC_DATA_TYPES)
-
-function label(metric: { name?: string | undefined; alias?: number | undefined }, index: number): string {
-  if (metric.name !== undefined) return `metric ${index} "${metric.name}"`
-  return metric.alias === undefined ? `metric ${index}` : `metric ${index} (alias ${metric.alias})`
-}
 
 function checkTimestamp(value: number | undefined, where: string): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
@@ -69,73 +66,21 @@ export function encodePayload(payload: SparkplugPayload): Uint8Array {
   }
 }
 
-function invalid(message: string, cause?: unknown): ProtocolError {
-  return new ProtocolError('RHN_PROTO_PAYLOAD_INVALID', message, cause === undefined ? undefined : { cause })
-}
-
-/** Names what protobufjs (or Tahu's post-processing) objected to. */
-function describeDecodeFailure(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err)
-  if (/index out of range/.test(message)) return `truncated: a field runs past the end of the input (${message})`
-  if (/invalid wire type/.test(message)) return `not a Sparkplug B protobuf: ${message}`
-  if (err instanceof RangeError) return `malformed: ${message}`
-  return `malformed metric, property or dataset: ${message}`
-}
-
-/** A uint64 field (timestamp, seq, alias) as a `number`, or an error naming `what`. */
-function smallInteger(value: unknown, what: string): number | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'number' && !isLongLike(value)) throw invalid(`${what} is not an integer`)
-  const n = toSafeInteger(value)
-  if (typeof n === 'bigint') throw invalid(`${what} ${n} exceeds Number.MAX_SAFE_INTEGER`)
-  return n
-}
-
-function decodeMetric(raw: unknown, index: number): SparkplugMetric {
-  if (typeof raw !== 'object' || raw === null) throw invalid(`metric ${index}: not a metric`)
-  const m = raw as Partial<Record<keyof TahuMetric, unknown>>
-  const name = typeof m.name === 'string' ? m.name : undefined
-  const alias = smallInteger(m.alias, `metric ${index} alias`)
-  const where = label({ name, alias }, index)
-  if (m.type === undefined) throw invalid(`${where}: no datatype (the codec reads each value by its datatype)`)
-  if (!isDataType(m.type) || !METRIC_TYPES.has(m.type)) throw invalid(`${where}: datatype ${typeof m.type === 'string' ? m.type : 'unknown'} is not supported`)
-  const metric: SparkplugMetric = { datatype: m.type as MetricDataType, value: decodeValue(m.type, m.value, where) }
-  if (name !== undefined) metric.name = name
-  if (alias !== undefined) metric.alias = alias
-  const timestamp = smallInteger(m.timestamp, `${where} timestamp`)
-  if (timestamp !== undefined) metric.timestamp = timestamp
-  if (typeof m.isHistorical === 'boolean') metric.isHistorical = m.isHistorical
-  if (typeof m.isTransient === 'boolean') metric.isTransient = m.isTransient
-  if (m.properties !== undefined) metric.properties = decodePropertySet(m.properties, where)
-  return metric
-}
-
 /**
  * Decodes protobuf bytes into a {@link SparkplugPayload}. Any failure is a ProtocolError:
  * RHN_PROTO_PAYLOAD_INVALID saying what was wrong ("truncated: …", "metric 2: datatype …"), or
  * RHN_PROTO_SEQ_INVALID for a seq/bdSeq outside 0..255. With `init.messageType`, the rules of that
- * message type are checked too (see validate.ts).
+ * message type are checked too (see validate.ts). Reads the bytes directly (wire-decode.ts).
  */
 export function decodePayload(bytes: Uint8Array, init: DecodePayloadInit = {}): SparkplugPayload {
-  let raw: unknown
+  let payload: SparkplugPayload
   try {
-    raw = tahuDecode(bytes)
+    payload = decodeWire(bytes)
   } catch (err) {
-    throw invalid(describeDecodeFailure(err), err)
+    if (err instanceof ProtocolError) throw err
+    // Only the engine's own limits get here (property sets nested past the call stack).
+    throw new ProtocolError('RHN_PROTO_PAYLOAD_INVALID', `malformed: ${(err as Error).message}`, { cause: err })
   }
-  const p = raw as { timestamp?: unknown; seq?: unknown; uuid?: unknown; body?: unknown; metrics?: unknown }
-  const metrics = Array.isArray(p.metrics) ? p.metrics.map(decodeMetric) : []
-  const payload: SparkplugPayload = { metrics }
-  const timestamp = smallInteger(p.timestamp, 'payload timestamp')
-  if (timestamp !== undefined) payload.timestamp = timestamp
-  if (p.seq !== undefined) {
-    if (typeof p.seq !== 'number' && !isLongLike(p.seq)) throw invalid('seq is not an integer')
-    const seq = toSafeInteger(p.seq)
-    assertSeq(seq, 'seq')
-    payload.seq = Number(seq)
-  }
-  if (typeof p.uuid === 'string') payload.uuid = p.uuid
-  if (p.body instanceof Uint8Array) payload.body = Uint8Array.from(p.body)
   validatePayload(payload, init.messageType)
   return payload
 }
