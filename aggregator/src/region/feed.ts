@@ -5,7 +5,7 @@
  * that goes away mid-page is simply asked again: no gap, no double. While the node cannot be reached
  * the last view stays served and {@link LedgerFeedStatus.unreachableSince} says since when.
  */
-import type { ConfirmedPage, ConfirmedTx } from '@rhn/protocols'
+import type { ConfirmedPage, ConfirmedTx, LedgerState } from '@rhn/protocols'
 import type { Logger } from 'pino'
 
 /** Transactions asked for per page (1,000: a page of snapshots is a few hundred KB of JSON). */
@@ -17,6 +17,11 @@ export const MAX_RETRY_MS = 5_000
 export interface ConfirmedSource {
   readonly url: string
   confirmed(after: number, limit?: number, signal?: AbortSignal): Promise<ConfirmedPage>
+  /**
+   * The node's confirmed state at its cursor (`GET /api/state`); a region without a checkpoint seeds
+   * its view from it (`seed.ts`). Optional: without it, or on a 404, the feed is replayed from 0.
+   */
+  state?(recent: number, signal?: AbortSignal): Promise<LedgerState>
 }
 
 /** What the feed needs. */
@@ -48,6 +53,8 @@ export interface LedgerFeedStatus {
   lastError?: string
   /** When a page was last read, ms since 1970. */
   lastPollAt?: number
+  /** When the feed first read a page short of the limit (it had everything the node confirmed), ms since 1970. */
+  caughtUpAt?: number
   cursor: number
   /** Confirmed transactions applied since start, and pages read. */
   txs: number
@@ -108,6 +115,7 @@ export class LedgerFeed {
         const page = await this.#c.source.confirmed(this.#c.cursor(), this.#limit, signal)
         this.#c.apply(page.items, page.next)
         full = page.items.length >= this.#limit
+        if (!full) this.#status.caughtUpAt ??= this.#now()
         this.#status.txs += page.items.length
         this.#status.pages += 1
         this.#status.lastPollAt = this.#now()

@@ -5,6 +5,7 @@
 import { type MetricFamily, renderFamilies } from '../metrics.js'
 import type { RegistryFileStatus } from '../registry-watch.js'
 import type { StoreStats } from '../store/types.js'
+import type { BackfillStatus } from './backfill.js'
 import type { LedgerFeedStatus } from './feed.js'
 import type { RecommendationsView } from './recommender.js'
 import type { RegionFigures } from './types.js'
@@ -16,6 +17,16 @@ export interface RegionHealth {
   mode: 'region'
   region: string
   uptimeS: number
+  /**
+   * Whether the view is complete (the feed has read all the node confirmed) and since when (ms since
+   * 1970); `seededAt`: the cursor it was seeded at from the node's state (a start without checkpoint).
+   */
+  view: RegionViewStatus
+  /**
+   * The history (store points) behind the view: `backfilled` 0–1 while a seeded view's history up to
+   * `seededAt` is written in the background (with the backfill's counts), else 1 once the view is ready.
+   */
+  history: RegionHistoryStatus
   /** The feed; `unreachableSince` while the node does not answer ("ledger unreachable since …"). */
   ledger: LedgerFeedStatus
   store: { backend: string; available: boolean; pendingPoints: number; writtenPoints: number; failedWrites: number }
@@ -25,9 +36,21 @@ export interface RegionHealth {
   registry: RegistryFileStatus
 }
 
+/** `view` of `/healthz`. */
+export interface RegionViewStatus {
+  ready: boolean
+  readyAt?: number
+  seededAt?: number
+}
+
+/** `history` of `/healthz`. */
+export type RegionHistoryStatus = BackfillStatus | { backfilled: number; done: boolean }
+
 /** What {@link regionHealth} and {@link regionMetrics} read. */
 export interface RegionHealthInput {
   uptimeS: number
+  view: RegionViewStatus
+  history: RegionHistoryStatus
   ledger: LedgerFeedStatus
   storeName: string
   store: StoreStats
@@ -48,6 +71,8 @@ export function regionHealth(i: RegionHealthInput): RegionHealth {
     mode: 'region',
     region: i.region.id,
     uptimeS: i.uptimeS,
+    view: i.view,
+    history: i.history,
     ledger: i.ledger,
     store: { backend: i.storeName, available: s.available, pendingPoints: s.pendingPoints, writtenPoints: s.writtenPoints, failedWrites: s.failedWrites },
     hospitals: i.region.hospitals.map((h) => ({ id: h.id, reporting: h.reporting, level: h.escalation.level, takenAt: h.takenAt, confirmedAt: h.confirmedAt })),
@@ -65,6 +90,8 @@ export function regionMetrics(i: RegionHealthInput): string {
     { name: 'rhn_region_ledger_cursor', help: 'Confirmation cursor of the ledger node the region has read up to.', type: 'gauge', samples: [{ value: i.ledger.cursor }] },
     { name: 'rhn_region_confirmed_txs_total', help: 'Confirmed transactions read since start.', type: 'counter', samples: [{ value: i.ledger.txs }] },
     { name: 'rhn_region_ledger_failures_total', help: 'Polls of the ledger node that failed.', type: 'counter', samples: [{ value: i.ledger.failures }] },
+    { name: 'rhn_region_view_ready', help: '1 once the view holds everything the ledger node confirmed, 0 before.', type: 'gauge', samples: [{ value: i.view.ready ? 1 : 0 }] },
+    { name: 'rhn_region_history_backfilled_ratio', help: 'Share of the history behind the view written to the store (0-1).', type: 'gauge', samples: [{ value: i.history.backfilled }] },
     { name: 'rhn_region_store_points_total', help: 'Region points handed to the store since start.', type: 'counter', samples: [{ value: i.storedPoints }] },
     { name: 'rhn_region_store_pending_points', help: 'Points waiting for the store backend.', type: 'gauge', samples: [{ value: i.store.pendingPoints }] },
     { name: 'rhn_region_escalation_level', help: 'OPEL level of the region (1-4).', type: 'gauge', samples: [{ value: i.region.escalation.level }] },

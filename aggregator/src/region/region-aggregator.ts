@@ -14,11 +14,13 @@ import { AggregatorError } from '../errors.js'
 import { rebalance as defaultRebalance, type RebalanceInput, type RebalanceResult, type RecommendedRequest } from '../rebalance/index.js'
 import { RegistryWatcher, loadRegistry } from '../registry-watch.js'
 import { createStore, type TelemetryStore } from '../store/index.js'
+import type { HistoryBackfill } from './backfill.js'
 import { CheckpointWriter, checkpointPathFor, loadCheckpoint } from './checkpoint.js'
 import { type ConfirmedSource, LedgerFeed } from './feed.js'
 import { type RegionHealth, type RegionHealthInput, regionHealth, regionMetrics } from './health.js'
 import { Recommender } from './recommender.js'
 import { RegionTwin } from './region-twin.js'
+import { ViewStart } from './view-start.js'
 import type { DelegateSubmit } from './routes.js'
 import { createRegionServer } from './server.js'
 
@@ -58,6 +60,7 @@ interface Parts {
   api: FastifyInstance
   url: string
   tokenNames: string[]
+  viewStart: ViewStart
 }
 
 /** The regional aggregator; see the module comment. Several may run in one process. */
@@ -128,6 +131,11 @@ export class RegionAggregator {
     return this.#parts.feed
   }
 
+  /** The history backfill behind a seeded view, while one runs or ran. */
+  get backfill(): HistoryBackfill | undefined {
+    return this.#parts.viewStart?.backfill
+  }
+
   /** The recommender, once started. */
   get recommender(): Recommender | undefined {
     return this.#parts.recommender
@@ -148,7 +156,12 @@ export class RegionAggregator {
   #healthInput(): RegionHealthInput | undefined {
     const { store, twin, feed, recommender, watcher, checkpoint } = this.#parts
     if (store === undefined || twin === undefined || feed === undefined || recommender === undefined || watcher === undefined || checkpoint === undefined) return undefined
+    const caughtUpAt = feed.status().caughtUpAt
+    const seededAt = this.#parts.viewStart?.seededAt
     return {
+      view: { ready: caughtUpAt !== undefined, ...(caughtUpAt === undefined ? {} : { readyAt: caughtUpAt }), ...(seededAt === undefined ? {} : { seededAt }) },
+      // Without a backfill the history is written as the feed is read: complete once the view is.
+      history: this.#parts.viewStart?.backfill?.status() ?? { backfilled: caughtUpAt === undefined ? 0 : 1, done: caughtUpAt !== undefined },
       uptimeS: Math.round((this.#now() - this.#startedAt) / 1000),
       ledger: feed.status(),
       storeName: store.name,
@@ -258,8 +271,9 @@ export class RegionAggregator {
         onStatus: (s) => twin.emit({ type: 'ledger', reachable: s.reachable, ...(s.unreachableSince === undefined ? {} : { unreachableSince: s.unreachableSince }), at: this.#now() }),
       },
     )
-    p.feed.start()
     p.recommender.start((v) => twin.emit({ type: 'recommendations', count: v.recommendations.length, solvedAt: v.solvedAt ?? this.#now() }))
+    p.viewStart = new ViewStart({ source, state, twin, store, checkpoint, feed: p.feed, thresholds: config.escalation, logger: this.#log, now: this.#now }, this.#init.pageLimit)
+    p.viewStart.start()
     this.#log.info({ url: p.url, region: registry.region.id, ledger: source.url, store: store.name, delegates: [...delegates.keys()] }, 'region aggregator started')
   }
 
@@ -274,7 +288,8 @@ export class RegionAggregator {
         this.#log.warn({ err: String(err) }, `${what} failed at stop`)
       }
     }
-    // The feed first: nothing changes the state once the checkpoint is being written.
+    // Seeding, backfill and feed first: nothing changes the state once the checkpoint is being written.
+    await attempt('view start stop', p.viewStart === undefined ? undefined : () => p.viewStart!.stop())
     await attempt('feed stop', p.feed === undefined ? undefined : () => p.feed!.stop())
     await attempt('recommender stop', p.recommender === undefined ? undefined : () => p.recommender!.stop())
     await attempt('API close', p.api === undefined ? undefined : () => p.api!.close())

@@ -4,15 +4,14 @@
  * telemetry store, tells listeners what changed (the stream, the recommender), and answers the API's
  * questions from its state and the registry. No I/O of its own but `store.write`.
  */
-import type { CapacitySnapshotTx, ConfirmedTx, EscalationConfig, OpelLevel, Registry } from '@rhn/protocols'
+import type { ConfirmedTx, EscalationConfig, OpelLevel, Registry } from '@rhn/protocols'
 import type { Logger } from 'pino'
 import type { TelemetryPoint, TelemetryStore } from '../store/types.js'
-import { escalationOf } from '../escalation/index.js'
-import { hospitalFigures, hospitalIds, indicatorsOfFigures, regionOf, snapshotTotals, sumFigures } from './figures.js'
+import { hospitalFigures, hospitalIds, regionOf } from './figures.js'
 import { regionFlows } from './flows.js'
 import { interdependencies } from './interdependencies.js'
-import { ALL_TAG, figurePoints, unitTypeScope } from './points.js'
-import { admissionTrendPercent, applyConfirmed, type RegionChange, type RegionStateData } from './state.js'
+import { SnapshotPoints } from './snapshot-points.js'
+import { applyConfirmed, type RegionChange, type RegionStateData } from './state.js'
 import type { CapacityFigures, HospitalFigures, Interdependency, RecordedEscalation, RegionFigures, RegionFlows, RegionTreeNode } from './types.js'
 
 /** An event of `/api/stream` (region mode). */
@@ -51,7 +50,7 @@ export class RegionTwin {
   /** Hospital figures without trend, per hospital, until its next snapshot or a registry change. */
   readonly #figures = new Map<string, HospitalFigures>()
   /** Latest totals and level per hospital, for the region's points (kept cheap for rebuilds). */
-  readonly #totals = new Map<string, { figures: CapacityFigures; level: number }>()
+  readonly #points: SnapshotPoints
   #registry: Registry
   #storedPoints = 0
 
@@ -59,12 +58,30 @@ export class RegionTwin {
     this.#c = c
     this.#registry = c.registry
     this.#now = c.now ?? Date.now
+    this.#points = new SnapshotPoints(c.thresholds)
     // After a restart from a checkpoint, the region's sums start from every hospital's latest snapshot.
-    for (const [id, snap] of Object.entries(c.state.hospitals)) {
-      const figures = snapshotTotals(snap.tx)
-      this.#totals.set(id, { figures, level: escalationOf(indicatorsOfFigures(figures, admissionTrendPercent(snap, c.thresholds.trendWindowHours)), c.thresholds, '').level })
-    }
+    for (const [id, snap] of Object.entries(c.state.hospitals)) this.#points.note(id, snap)
     this.#noteLevels(false)
+  }
+
+  /**
+   * Takes in a state filled wholesale (seeded from the ledger's state at a cursor, `seed.ts`): what is
+   * derived from it is recomputed, and listeners hear of every hospital's latest snapshot (the stream,
+   * and the recommender, which solves on snapshots). No points are written: the history backfill
+   * writes those of every snapshot up to the seed's cursor.
+   */
+  reseeded(): void {
+    const state = this.#c.state
+    this.#figures.clear()
+    this.#points.clear()
+    const changes: RegionChange[] = []
+    for (const [id, snap] of Object.entries(state.hospitals)) {
+      this.#points.note(id, snap)
+      changes.push({ type: 'snapshot', hospital: id, snapshot: { tx: snap.tx, txId: snap.txId, confirmedAt: snap.confirmedAt } })
+      this.emit({ type: 'snapshot', hospital: id, takenAt: snap.tx.takenAt, confirmedAt: snap.confirmedAt })
+    }
+    this.#noteLevels(true)
+    for (const l of this.#changeListeners) l(changes)
   }
 
   /** The state (saved in the checkpoint). */
@@ -120,7 +137,8 @@ export class RegionTwin {
         all.push(ch)
         if (ch.type === 'snapshot') {
           this.#figures.delete(ch.hospital)
-          points.push(...this.#snapshotPoints(ch.hospital))
+          const snap = state.hospitals[ch.hospital]
+          if (snap !== undefined) points.push(...this.#points.of(this.#registry.region.id, ch.hospital, snap))
         }
       }
     }
@@ -245,33 +263,6 @@ export class RegionTwin {
   knows(id: string): boolean {
     const tree = this.tree()
     return tree.id === id || tree.children.some((h) => h.id === id || h.children.some((u) => u.id === id))
-  }
-
-  /**
-   * The points of one snapshot: per unit type, the hospital and the region, at the snapshot's
-   * takenAt. Computed straight from the snapshot (no per-unit levels), as it runs once per confirmed
-   * snapshot on a rebuild of months of them; the region sums the latest totals of every hospital.
-   */
-  #snapshotPoints(hospitalId: string): TelemetryPoint[] {
-    const snap = this.#c.state.hospitals[hospitalId]
-    if (snap === undefined) return []
-    const region = this.#registry.region.id
-    const at = snap.tx.takenAt
-    const points: TelemetryPoint[] = []
-    const byType = new Map<string, CapacitySnapshotTx['units']>()
-    for (const u of snap.tx.units) byType.set(u.unitType, [...(byType.get(u.unitType) ?? []), u])
-    for (const [type, units] of byType) {
-      const sum = snapshotTotals({ ...snap.tx, units })
-      points.push(...figurePoints({ region, hospital: hospitalId, unit: type, scope: unitTypeScope(hospitalId, type) }, sum, escalationOf(indicatorsOfFigures(sum), this.#c.thresholds, '').level, at))
-    }
-    const totals = snapshotTotals(snap.tx)
-    const level = escalationOf(indicatorsOfFigures(totals, admissionTrendPercent(snap, this.#c.thresholds.trendWindowHours)), this.#c.thresholds, '').level
-    this.#totals.set(hospitalId, { figures: totals, level })
-    points.push(...figurePoints({ region, hospital: hospitalId, unit: ALL_TAG, scope: hospitalId }, totals, level, at))
-    const all = sumFigures([...this.#totals.values()].map((t) => t.figures))
-    const regionLevel = [...this.#totals.values()].reduce((max, t) => Math.max(max, t.level), 1)
-    points.push(...figurePoints({ region, hospital: ALL_TAG, unit: ALL_TAG, scope: region }, all, regionLevel, at))
-    return points
   }
 
   /** Remembers levels; with `report`, emits an escalation event for each hospital or the region whose level moved. */

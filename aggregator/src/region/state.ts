@@ -60,6 +60,11 @@ export interface RegionStateData {
   decisions: Record<string, Confirmed<ResourceDecisionTx>>
   transfers: Record<string, Confirmed<PatientTransferTx>>
   escalationChanges: Confirmed<EscalationChangeTx>[]
+  /**
+   * Set while the history (store points) of cursors 1…`to` is still being written behind a view
+   * seeded from the ledger's state at `to` (`backfill.ts`); a restart writes it again from the start.
+   */
+  backfill?: { to: number }
 }
 
 /** One change the state took in, for the stream, the store and the recommender. */
@@ -99,17 +104,24 @@ function bound<T>(record: Record<string, T>, max: number): void {
   for (let i = 0; i < keys.length - max; i++) delete record[keys[i]!]
 }
 
+/** Hour buckets kept sorted; the same rule as the ledger's `/api/state` fold (`@rhn/ledger` `addAdmissions`), so a seeded view equals a replayed one. */
 function addAdmissions(h: HospitalState, at: number, n: number): void {
   if (n === 0) return
+  const hours = h.admissionsByHour
   const hour = at - (at % HOUR_MS)
-  const last = h.admissionsByHour.at(-1)
-  if (last !== undefined && last[0] === hour) last[1] += n
-  else {
-    // Out-of-order hours are rare (one chain confirms in order); keep the list sorted anyway.
-    h.admissionsByHour.push([hour, n])
-    if (last !== undefined && last[0] > hour) h.admissionsByHour.sort((a, b) => a[0] - b[0])
-  }
-  if (h.admissionsByHour.length > MAX_ADMISSION_HOURS) h.admissionsByHour.splice(0, h.admissionsByHour.length - MAX_ADMISSION_HOURS)
+  // From the newest back: snapshots come in hour order but for one confirmed late.
+  let i = hours.length - 1
+  while (i >= 0 && hours[i]![0] > hour) i--
+  if (i >= 0 && hours[i]![0] === hour) hours[i]![1] += n
+  else hours.splice(i + 1, 0, [hour, n])
+  if (hours.length > MAX_ADMISSION_HOURS) hours.splice(0, hours.length - MAX_ADMISSION_HOURS)
+}
+
+/** Adds a snapshot's point to a hospital's trend, kept in `takenAt` order and to the newest {@link MAX_TREND_POINTS}. */
+export function pushTrend(h: HospitalState, point: TrendPoint): void {
+  h.trend.push(point)
+  if (h.trend.length > 1 && h.trend[h.trend.length - 2]!.takenAt > point.takenAt) h.trend.sort((a, b) => a.takenAt - b.takenAt)
+  if (h.trend.length > MAX_TREND_POINTS) h.trend.splice(0, h.trend.length - MAX_TREND_POINTS)
 }
 
 function applySnapshot(s: RegionStateData, c: Confirmed<CapacitySnapshotTx>): RegionChange | undefined {
@@ -123,9 +135,7 @@ function applySnapshot(s: RegionStateData, c: Confirmed<CapacitySnapshotTx>): Re
   h.admissionsTotal += point.admissions
   h.dischargesTotal += point.discharges
   addAdmissions(h, c.tx.takenAt, point.admissions)
-  h.trend.push(point)
-  if (h.trend.length > 1 && h.trend[h.trend.length - 2]!.takenAt > point.takenAt) h.trend.sort((a, b) => a.takenAt - b.takenAt)
-  if (h.trend.length > MAX_TREND_POINTS) h.trend.splice(0, h.trend.length - MAX_TREND_POINTS)
+  pushTrend(h, point)
   // A snapshot taken before the one held (a late confirmation) counts in the totals but is not "latest".
   if (c.tx.takenAt < h.tx.takenAt) return undefined
   h.tx = c.tx

@@ -1,0 +1,191 @@
+/**
+ * History behind a seeded view (issue 7 "Speed"): once the view is served from the ledger's state at
+ * cursor `to` (`seed.ts`), the store's points for cursors 1…`to` are written here in the background,
+ * by replaying the feed into a shadow state (the live one is never touched) and making each snapshot's
+ * points as the live twin does (`SnapshotPoints`), so the history equals what a replay would write.
+ *
+ * A point is written only for fields whose value changed since the last one written for that series
+ * (asset + metric): a 60 s snapshot of an unchanged unit adds no information, and the last point holds
+ * until the next one (read a range with `agg=last` buckets, or from the point before it). The first
+ * value of every series is always written. Points go to the store in large batches (the store commits
+ * one transaction per batch), and the store is flushed every {@link FLUSH_EVERY_POINTS} points, which
+ * also bounds the memory a fast reader can fill ahead of SQLite.
+ */
+import type { EscalationConfig, Registry } from '@rhn/protocols'
+import type { Logger } from 'pino'
+import type { StoredValue, TelemetryPoint, TelemetryStore } from '../store/types.js'
+import { DEFAULT_PAGE_LIMIT, MAX_RETRY_MS, type ConfirmedSource } from './feed.js'
+import { SnapshotPoints } from './snapshot-points.js'
+import { applyConfirmed, emptyRegionState } from './state.js'
+
+/** Points handed to the store between flushes (50,000: a few SQLite transactions, tens of MB at most in memory). */
+export const FLUSH_EVERY_POINTS = 50_000
+
+/** What the backfill needs. */
+export interface HistoryBackfillComponents {
+  source: ConfirmedSource
+  store: TelemetryStore
+  /** The registry in force (the region id names the region's series). */
+  registry: () => Registry
+  thresholds: EscalationConfig
+  logger: Logger
+}
+
+/** Tunables; `to` is required. */
+export interface HistoryBackfillInit {
+  /** The last cursor to write history for (the seed's cursor; the live twin writes what follows). */
+  to: number
+  pageLimit?: number
+  now?: () => number
+  /** Called once every point up to `to` is in the store. */
+  onDone?: () => void
+}
+
+/** Progress, for `/healthz` (`history`) and the log. */
+export interface BackfillStatus {
+  /** Share of cursors 1…`to` whose history is written, 0–1. */
+  backfilled: number
+  to: number
+  cursor: number
+  done: boolean
+  /** Field values written, and skipped as unchanged. */
+  written: number
+  skipped: number
+  startedAt: number
+  finishedAt?: number
+}
+
+/** Keeps, per series, the last value written, and passes on only the fields that changed. */
+export class ChangedFields {
+  readonly #last = new Map<string, Map<string, StoredValue>>()
+  written = 0
+  skipped = 0
+
+  /** The point with only its changed fields, or undefined when none changed. */
+  keep(p: TelemetryPoint): TelemetryPoint | undefined {
+    let last = this.#last.get(p.tags.asset)
+    if (last === undefined) this.#last.set(p.tags.asset, (last = new Map<string, StoredValue>()))
+    let fields: Record<string, StoredValue> | undefined
+    let all = true
+    for (const [k, v] of Object.entries(p.fields)) {
+      if (last.get(k) === v) {
+        this.skipped += 1
+        all = false
+        continue
+      }
+      last.set(k, v)
+      this.written += 1
+      ;(fields ??= {})[k] = v
+    }
+    if (fields === undefined) return undefined
+    return all ? p : { ...p, fields }
+  }
+}
+
+/** The background writer of history up to a cursor; `start` once, `stop` aborts. */
+export class HistoryBackfill {
+  readonly #c: HistoryBackfillComponents
+  readonly #init: HistoryBackfillInit
+  readonly #now: () => number
+  readonly #abort = new AbortController()
+  readonly #filter = new ChangedFields()
+  #cursor = 0
+  #loop: Promise<void> | undefined
+  #startedAt = 0
+  #finishedAt: number | undefined
+
+  constructor(c: HistoryBackfillComponents, init: HistoryBackfillInit) {
+    this.#c = c
+    this.#init = init
+    this.#now = init.now ?? Date.now
+  }
+
+  /** Progress. */
+  status(): BackfillStatus {
+    const to = this.#init.to
+    const done = this.#finishedAt !== undefined
+    return {
+      backfilled: done || to === 0 ? 1 : Math.min(1, this.#cursor / to),
+      to,
+      cursor: this.#cursor,
+      done,
+      written: this.#filter.written,
+      skipped: this.#filter.skipped,
+      startedAt: this.#startedAt,
+      ...(this.#finishedAt === undefined ? {} : { finishedAt: this.#finishedAt }),
+    }
+  }
+
+  /** Starts writing (idempotent). */
+  start(): void {
+    this.#startedAt ||= this.#now()
+    this.#loop ??= this.#run().catch((err: unknown) => {
+      if (!this.#abort.signal.aborted) this.#c.logger.error({ err: String(err) }, 'history backfill failed; it starts again with the next start')
+    })
+  }
+
+  /** Stops after the page in hand; resolves when the loop has ended. */
+  async stop(): Promise<void> {
+    this.#abort.abort()
+    await this.#loop
+  }
+
+  async #run(): Promise<void> {
+    const { source, store, logger } = this.#c
+    const signal = this.#abort.signal
+    const to = this.#init.to
+    const limit = this.#init.pageLimit ?? DEFAULT_PAGE_LIMIT
+    const shadow = emptyRegionState(source.url)
+    const points = new SnapshotPoints(this.#c.thresholds)
+    let sinceFlush = 0
+    let nextLog = 0.1
+    let retryMs = 250
+    logger.info({ to }, 'history backfill started')
+    while (this.#cursor < to && !signal.aborted) {
+      let page
+      try {
+        page = await source.confirmed(this.#cursor, Math.min(limit, to - this.#cursor), signal)
+        retryMs = 250
+      } catch (err) {
+        if (signal.aborted) return
+        logger.warn({ err: err instanceof Error ? err.message : String(err), cursor: this.#cursor }, 'history backfill: page not read; retrying')
+        await new Promise((r) => setTimeout(r, retryMs))
+        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2)
+        continue
+      }
+      if (page.items.length === 0) {
+        logger.warn({ cursor: this.#cursor, to }, 'history backfill: the node has nothing after the cursor; stopping short')
+        break
+      }
+      const region = this.#c.registry().region.id
+      const batch: TelemetryPoint[] = []
+      for (const item of page.items) {
+        if (item.cursor > to) break
+        for (const ch of applyConfirmed(shadow, [item])) {
+          if (ch.type !== 'snapshot') continue
+          for (const p of points.of(region, ch.hospital, shadow.hospitals[ch.hospital]!)) {
+            const kept = this.#filter.keep(p)
+            if (kept !== undefined) batch.push(kept)
+          }
+        }
+      }
+      this.#cursor = Math.min(to, page.next)
+      if (batch.length > 0) store.write(batch)
+      sinceFlush += batch.length
+      if (sinceFlush >= FLUSH_EVERY_POINTS) {
+        sinceFlush = 0
+        // A backend that is down spills to disk (the store's job); the backfill goes on.
+        await store.flush().catch(() => undefined)
+      }
+      if (this.#cursor / to >= nextLog) {
+        logger.info({ backfilled: Number((this.#cursor / to).toFixed(2)), cursor: this.#cursor, to, written: this.#filter.written, skipped: this.#filter.skipped }, 'history backfill progress')
+        nextLog = Math.floor((this.#cursor / to) * 10 + 1) / 10
+      }
+    }
+    if (signal.aborted) return
+    await store.flush().catch(() => undefined)
+    this.#finishedAt = this.#now()
+    logger.info({ to, written: this.#filter.written, skipped: this.#filter.skipped, ms: this.#finishedAt - this.#startedAt }, 'history backfill done')
+    this.#init.onDone?.()
+  }
+}
