@@ -1,5 +1,6 @@
 /**
- * Sparkplug B 3.0 for RHN: topic namespace, payload codec on Eclipse Tahu's `sparkplug-payload`,
+ * Sparkplug B 3.0 for RHN: topic namespace, payload codec (a direct wire decoder and DDATA encoder,
+ * Eclipse Tahu's `sparkplug-payload` for the general encoder),
  * host STATE, seq/bdSeq, aliases, metric properties and control metric names.
  */
 export {
@@ -31,6 +32,7 @@ export {
   type TopicFilterInit,
 } from './topic.js'
 export { encodePayload, decodePayload, type DecodePayloadInit } from './codec.js'
+export { DataPayloadEncoder, dataTypeCode, type DataSample, type DataValue, type DataMetricRef } from './data-encoder.js'
 export { validatePayload, readBdSeq } from './validate.js'
 export { encodeState, decodeState, type HostState } from './state.js'
 export { SEQ_MODULUS, assertSeq, nextSeq, checkSeq, SeqCounter, nextBdSeq, bdSeqMatches, type SeqCheck } from './sequence.js'
