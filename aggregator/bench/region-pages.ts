@@ -3,7 +3,9 @@
  * snapshots (H hospitals × D days at one snapshot period), served over loopback HTTP as
  * `GET /api/confirmed?after=&limit=` exactly as a ledger node answers it (`{ items, next }`, cursors
  * 1…N in confirmation order, `next` = the last item's cursor, `ConfirmedTx` items as in
- * `@rhn/protocols` `ledger/api.ts`), so the region reads it through the real `LedgerClient`.
+ * `@rhn/protocols` `ledger/api.ts`), and `GET /api/state?recent=` from the ledger's own
+ * `ConfirmedState` folded over the same transactions (what a node answers, by the node's code), so
+ * the region reads both through the real `LedgerClient`.
  *
  * Why not a real node: a node holds every block and confirmed transaction in memory and verifies
  * every block signature on load; 864,000 snapshot blocks plus the endorsements a 20-member quorum
@@ -12,11 +14,12 @@
  * written to files first (not timed); the server then only streams a file per request, so the
  * figures measured are the region's: HTTP, JSON parse, fold, store.
  */
-import { createReadStream } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { ConfirmedState } from '@rhn/ledger'
 import type { CapacitySnapshotTx, ConfirmedPage, ConfirmedTx, UnitCapacity } from '@rhn/protocols'
 
 /** Units of every synthetic hospital: [id suffix, type, beds, ventilators, PPE lines]. 10 units, 222 beds. */
@@ -124,11 +127,18 @@ export interface PageServer {
   close(): Promise<void>
 }
 
-/** Writes every full page of `pageLimit` to `dir` (one JSON file each), returning the bytes written. */
-export async function writePages(history: RegionHistory, dir: string, pageLimit: number): Promise<number> {
+/** The ledger's state of the whole history, folded by the node's own `ConfirmedState` (setup: one generation of every transaction). */
+export function stateOf(history: RegionHistory): ConfirmedState {
+  const state = new ConfirmedState()
+  for (let c = 1; c <= history.total; c++) state.add(confirmedAt(history, c))
+  return state
+}
+
+/** Writes the pages of `pageLimit` from cursor `from` on to `dir` (one JSON file each, named by `after`), returning the bytes written. */
+export async function writePages(history: RegionHistory, dir: string, pageLimit: number, from = 0): Promise<number> {
   await mkdir(dir, { recursive: true })
   let bytes = 0
-  for (let after = 0; after < history.total; after += pageLimit) {
+  for (let after = from; after < history.total; after += pageLimit) {
     const text = JSON.stringify(pageOf(history, after, pageLimit))
     bytes += Buffer.byteLength(text)
     await writeFile(join(dir, `${after}.json`), text)
@@ -136,11 +146,21 @@ export async function writePages(history: RegionHistory, dir: string, pageLimit:
   return bytes
 }
 
-/** Serves the history; aligned full-size requests stream the file `writePages` wrote, others are generated. */
-export async function servePages(history: RegionHistory, dir: string, pageLimit: number): Promise<PageServer> {
+/**
+ * Serves the history: `/api/state` from `state` (none: 404, as an older node), `/api/confirmed`
+ * streaming the file `writePages` wrote for that `after` at `pageLimit`, or generating the page.
+ */
+export async function servePages(history: RegionHistory, dir: string, pageLimit: number, state?: ConfirmedState): Promise<PageServer> {
   const stats = { requests: 0, bytes: 0 }
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (req.method === 'GET' && url.pathname === '/api/state' && state !== undefined) {
+      stats.requests += 1
+      const text = JSON.stringify(state.view(Number(url.searchParams.get('recent') ?? 1)))
+      stats.bytes += Buffer.byteLength(text)
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(text)
+      return
+    }
     if (req.method !== 'GET' || url.pathname !== '/api/confirmed') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'RHN_LEDGER_NOT_FOUND', message: `no route ${req.method} ${url.pathname}` }))
       return
@@ -149,7 +169,7 @@ export async function servePages(history: RegionHistory, dir: string, pageLimit:
     const after = Math.max(0, Math.floor(Number(url.searchParams.get('after') ?? 0)))
     const limit = Math.min(10_000, Math.max(0, Math.floor(Number(url.searchParams.get('limit') ?? 1_000))))
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
-    if (limit === pageLimit && after % pageLimit === 0 && after < history.total) {
+    if (limit === pageLimit && after < history.total && existsSync(join(dir, `${after}.json`))) {
       const file = createReadStream(join(dir, `${after}.json`))
       file.on('data', (chunk) => (stats.bytes += chunk.length))
       file.pipe(res)

@@ -11,7 +11,7 @@
  * one transaction per batch), and the store is flushed every {@link FLUSH_EVERY_POINTS} points, which
  * also bounds the memory a fast reader can fill ahead of SQLite.
  */
-import type { EscalationConfig, Registry } from '@rhn/protocols'
+import type { ConfirmedPage, EscalationConfig, Registry } from '@rhn/protocols'
 import type { Logger } from 'pino'
 import type { StoredValue, TelemetryPoint, TelemetryStore } from '../store/types.js'
 import { DEFAULT_PAGE_LIMIT, MAX_RETRY_MS, type ConfirmedSource } from './feed.js'
@@ -130,6 +130,23 @@ export class HistoryBackfill {
     await this.#loop
   }
 
+  /** The page after `after`, retried while the node cannot be reached; undefined once stopped (never rejects). */
+  async #page(after: number, limit: number, to: number): Promise<ConfirmedPage | undefined> {
+    const signal = this.#abort.signal
+    let retryMs = 250
+    while (!signal.aborted) {
+      try {
+        return await this.#c.source.confirmed(after, Math.min(limit, to - after), signal)
+      } catch (err) {
+        if (signal.aborted) break
+        this.#c.logger.warn({ err: err instanceof Error ? err.message : String(err), cursor: after }, 'history backfill: page not read; retrying')
+        await new Promise((r) => setTimeout(r, retryMs))
+        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2)
+      }
+    }
+    return undefined
+  }
+
   async #run(): Promise<void> {
     const { source, store, logger } = this.#c
     const signal = this.#abort.signal
@@ -139,24 +156,18 @@ export class HistoryBackfill {
     const points = new SnapshotPoints(this.#c.thresholds)
     let sinceFlush = 0
     let nextLog = 0.1
-    let retryMs = 250
     logger.info({ to }, 'history backfill started')
-    while (this.#cursor < to && !signal.aborted) {
-      let page
-      try {
-        page = await source.confirmed(this.#cursor, Math.min(limit, to - this.#cursor), signal)
-        retryMs = 250
-      } catch (err) {
-        if (signal.aborted) return
-        logger.warn({ err: err instanceof Error ? err.message : String(err), cursor: this.#cursor }, 'history backfill: page not read; retrying')
-        await new Promise((r) => setTimeout(r, retryMs))
-        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2)
-        continue
-      }
+    // The next page is asked for while this one is folded and written: reading overlaps the work.
+    let ahead: Promise<ConfirmedPage | undefined> | undefined = this.#page(0, limit, to)
+    while (this.#cursor < to && !signal.aborted && ahead !== undefined) {
+      const page = await ahead
+      if (page === undefined) return
       if (page.items.length === 0) {
         logger.warn({ cursor: this.#cursor, to }, 'history backfill: the node has nothing after the cursor; stopping short')
         break
       }
+      const after = Math.min(to, page.next)
+      ahead = after < to ? this.#page(after, limit, to) : undefined
       const region = this.#c.registry().region.id
       const batch: TelemetryPoint[] = []
       for (const item of page.items) {
@@ -169,7 +180,7 @@ export class HistoryBackfill {
           }
         }
       }
-      this.#cursor = Math.min(to, page.next)
+      this.#cursor = after
       if (batch.length > 0) store.write(batch)
       sinceFlush += batch.length
       if (sinceFlush >= FLUSH_EVERY_POINTS) {
