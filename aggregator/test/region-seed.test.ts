@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HistoryPoint, RegionAggregator, RegionHealth } from '../src/index.js'
-import { get, makeRegionDir, type RegionDir, regionAggregator, snapshot, unit, waitFor } from './region-support.js'
+import { get, makeRegionDir, type RegionDir, regionAggregator, snapshot, StandInLedger, unit, waitFor } from './region-support.js'
 
 const SNAPSHOTS = 400
 const STEP_MS = 10 * 60_000
@@ -146,4 +146,40 @@ describe('region seeded from a real ledger node’s state', () => {
     expect(health.ledger.txs).toBe(0)
     expect((await get(region.url!, '/api/region/hospitals')).body).toEqual(before)
   }, 30_000)
+})
+
+describe('region seeded while its node is down at first', () => {
+  it('says since when the node is unreachable, seeds once it answers, then pages on from the state’s cursor', async () => {
+    const ledger = new StandInLedger()
+    ledger.serveState = true
+    const t = Date.now() - 3_600_000
+    for (let i = 0; i < 30; i++) ledger.confirm(snapshot('RXA', t + i * 60_000, [unit('rxa-icu', 'icu', [12, 4 + (i % 6)], [6, 2])]))
+    await ledger.up()
+    await ledger.down()
+    const dir = await makeRegionDir(ledger.url)
+    const region = await regionAggregator(dir, { pageLimit: 8 })
+    try {
+      await region.start()
+      const down = await waitFor(async () => {
+        const h = (await get<RegionHealth>(region.url!, '/healthz')).body
+        return h.ledger.reachable ? undefined : h
+      }, 'the seed telling the node is unreachable', 10_000)
+      expect(down.view.ready).toBe(false)
+      expect(down.ledger.unreachableSince).toBeGreaterThan(0)
+      await ledger.up()
+      const ready = await waitFor(async () => {
+        const h = (await get<RegionHealth>(region.url!, '/healthz')).body
+        return h.view.ready ? h : undefined
+      }, 'ready once the node answers', 15_000)
+      expect([ready.ledger.reachable, ready.view.seededAt]).toEqual([true, 30])
+      expect(region.twin!.hospital('RXA')).toMatchObject({ snapshots: 30, beds: { occupied: 4 + (29 % 6) } })
+      ledger.confirm(snapshot('RXA', t + 30 * 60_000, [unit('rxa-icu', 'icu', [12, 11], [6, 2])]))
+      await waitFor(() => (region.twin!.hospital('RXA')!.beds.occupied === 11 ? true : undefined), 'the next snapshot paged after the cursor', 10_000)
+      expect(region.twin!.hospital('RXA')!.snapshots).toBe(31)
+    } finally {
+      await region.stop()
+      await ledger.down()
+      await dir.remove()
+    }
+  }, 40_000)
 })

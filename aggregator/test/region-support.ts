@@ -1,5 +1,5 @@
 // Test support for the region suites: a stand-in ledger node (a real HTTP server on loopback that
-// serves /api/confirmed pages from a list and takes POST /api/txs, as the node API in
+// serves /api/confirmed pages from a list, /api/state of it when asked to, and takes POST /api/txs, as the node API in
 // protocols/src/ledger/api.ts says; it stands in until @rhn/ledger exports createLedgerNode), snapshot
 // builders, and a temp folder with a region config and the example registry.
 import { randomUUID } from 'node:crypto'
@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ConfirmedState } from '@rhn/ledger'
 import { type CapacitySnapshotTx, type ConfirmedTx, type SubmittedTx, type UnitCapacity, parseAggregatorConfig } from '@rhn/protocols'
 import { RegionAggregator, type RegionAggregatorInit } from '../src/index.js'
 import { ENGINEER, EXAMPLE_REGISTRY, VIEWER, waitFor } from './aggregator-support.js'
@@ -28,6 +29,8 @@ export class StandInLedger {
   readonly token: string
   /** Requests of /api/confirmed seen (after, limit). */
   readonly polls: { after: number; limit: number }[] = []
+  /** Whether GET /api/state is answered (folded by the ledger's own `ConfirmedState`); off, it is a 404 as from an older node. */
+  serveState = false
   #server: Server | undefined
   #port = 0
   #member: string
@@ -86,6 +89,9 @@ export class StandInLedger {
       this.polls.push({ after, limit })
       const items = this.confirmed.filter((c) => c.cursor > after).slice(0, limit)
       return send(200, { items, next: items.at(-1)?.cursor ?? after })
+    }
+    if (req.method === 'GET' && url.pathname === '/api/state' && this.serveState) {
+      return send(200, new ConfirmedState().addAll(this.confirmed).view(Number(url.searchParams.get('recent') ?? 1)))
     }
     if (req.method === 'POST' && url.pathname === '/api/txs') {
       let body = ''

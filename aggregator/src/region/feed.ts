@@ -89,6 +89,27 @@ export class LedgerFeed {
     return { ...this.#status, cursor: this.#c.cursor() }
   }
 
+  /** Notes a failed request to the node (the feed's own, or the seed's before the feed starts): unreachable since now, if it was not already. */
+  unreachable(err: unknown): void {
+    this.#status.failures += 1
+    const message = err instanceof Error ? err.message : String(err)
+    if (this.#status.reachable) {
+      this.#c.logger.warn({ node: this.#c.source.url, err: message }, 'ledger node unreachable; serving the last view')
+      this.#status = { ...this.#status, reachable: false, unreachableSince: this.#now(), lastError: message }
+      this.#onStatus(this.status())
+    } else this.#status.lastError = message
+  }
+
+  /** Notes an answer from the node: reachable again, if it was not. */
+  reachable(): void {
+    if (this.#status.reachable) return
+    this.#c.logger.info({ node: this.#c.source.url, downMs: this.#now() - (this.#status.unreachableSince ?? this.#now()) }, 'ledger node reachable again; resuming from the cursor')
+    this.#status = { ...this.#status, reachable: true }
+    delete this.#status.unreachableSince
+    delete this.#status.lastError
+    this.#onStatus(this.status())
+  }
+
   /** Starts polling (idempotent). */
   start(): void {
     this.#loop ??= this.#run()
@@ -120,22 +141,10 @@ export class LedgerFeed {
         this.#status.pages += 1
         this.#status.lastPollAt = this.#now()
         retryMs = this.#pollMs
-        if (!this.#status.reachable) {
-          this.#c.logger.info({ node: this.#c.source.url, downMs: this.#now() - (this.#status.unreachableSince ?? this.#now()) }, 'ledger node reachable again; resuming from the cursor')
-          this.#status = { ...this.#status, reachable: true }
-          delete this.#status.unreachableSince
-          delete this.#status.lastError
-          this.#onStatus(this.status())
-        }
+        this.reachable()
       } catch (err) {
         if (signal.aborted) break
-        this.#status.failures += 1
-        const message = err instanceof Error ? err.message : String(err)
-        if (this.#status.reachable) {
-          this.#c.logger.warn({ node: this.#c.source.url, err: message }, 'ledger node unreachable; serving the last view')
-          this.#status = { ...this.#status, reachable: false, unreachableSince: this.#now(), lastError: message }
-          this.#onStatus(this.status())
-        } else this.#status.lastError = message
+        this.unreachable(err)
         // Back off gently while it is down, up to MAX_RETRY_MS.
         retryMs = Math.min(MAX_RETRY_MS, Math.max(this.#pollMs, retryMs * 2))
         await this.#sleep(retryMs)

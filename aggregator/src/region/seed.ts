@@ -54,6 +54,9 @@ export interface SeedComponents {
   pageLimit: number
   logger: Logger
   signal: AbortSignal
+  /** Told of each failed attempt (a network error) and of the first answer, for the feed's reachability. */
+  onFailure?: (err: unknown) => void
+  onAnswer?: () => void
 }
 
 /** A seeded state and what it took. */
@@ -89,6 +92,7 @@ export async function seedFromLedger(c: SeedComponents): Promise<Seeded | undefi
     const t0 = performance.now()
     try {
       const ls = await source.state(MAX_TREND_POINTS, c.signal)
+      c.onAnswer?.()
       const state = regionStateOf(ls, source.url)
       let tailTxs = 0
       let after = ls.capacity.length === 0 ? ls.cursor : Math.min(...ls.capacity.map((m) => m.recentFrom)) - 1
@@ -106,6 +110,7 @@ export async function seedFromLedger(c: SeedComponents): Promise<Seeded | undefi
         c.logger.warn({ node: source.url }, 'the ledger node serves no /api/state; replaying every confirmed transaction instead')
         return undefined
       }
+      c.onFailure?.(err)
       c.logger.warn({ node: source.url, err: err instanceof Error ? err.message : String(err), retryMs }, 'ledger state not read; retrying')
       await sleep(retryMs, c.signal)
       retryMs = Math.min(MAX_SEED_RETRY_MS, retryMs * 2)

@@ -69,7 +69,16 @@ export class ViewStart {
 
   async #seed(): Promise<void> {
     const { state, twin, checkpoint, logger } = this.#c
-    const seeded = await seedFromLedger({ source: this.#c.source, pageLimit: this.#pageLimit ?? DEFAULT_PAGE_LIMIT, logger: logger.child({ part: 'seed' }), signal: this.#abort.signal })
+    const feed = this.#c.feed
+    const seeded = await seedFromLedger({
+      source: this.#c.source,
+      pageLimit: this.#pageLimit ?? DEFAULT_PAGE_LIMIT,
+      logger: logger.child({ part: 'seed' }),
+      signal: this.#abort.signal,
+      // The page and /healthz say "ledger unreachable since …" while the seed waits for the node, as the feed would.
+      onFailure: (err) => feed.unreachable(err),
+      onAnswer: () => feed.reachable(),
+    })
     if (this.#abort.signal.aborted) return
     if (seeded !== undefined && seeded.state.cursor > 0) {
       // Filled in place, in one step: the state object is shared, and the API never sees half a seed.
