@@ -2,6 +2,7 @@
  * Catch-up of a fresh node over `/rhn/ledger/sync/1.0.0`: member A's chain of `blocks` blocks is
  * written straight into A's store (built with `createBlock`, as A's producer would have), A starts,
  * then a fresh node B starts, bootstraps to A and syncs, verifying every block before applying it.
+ * A and B each run in a worker thread of their own (thread-node.ts): two machines' work on two cores.
  */
 import type { LedgerConfig } from '@rhn/protocols'
 import { openChainStore } from '../src/store/file-store.js'
@@ -15,7 +16,7 @@ export interface CatchUpResult {
   elapsedMs: number
   /** Writing the chain into A's store (setup, not measured as catch-up), ms. */
   buildMs: number
-  /** CPU time of this process over the catch-up (both nodes), ms. */
+  /** CPU time of this process over the catch-up (both nodes' threads), ms. */
   cpuMs: number
 }
 
@@ -35,13 +36,15 @@ export async function catchUpPhase(blocks: number, fsync: LedgerConfig['fsync'])
     await store.close()
     const buildMs = performance.now() - t0
 
-    await consortium.start(0)
+    await (await consortium.spawnThread(0)).start()
+    const fresh = await consortium.spawnThread(1)
     const start = performance.now()
     const cpu0 = process.cpuUsage()
-    const fresh = await consortium.start(1)
+    await fresh.start()
     const deadline = Date.now() + 300_000
-    while ((fresh.heads().find((h) => h.chain === self.chain)?.height ?? -1) < blocks - 1) {
-      if (Date.now() > deadline) throw new Error(`catch-up did not finish in 300 s (at ${fresh.heads().find((h) => h.chain === self.chain)?.height ?? -1} of ${blocks - 1})`)
+    const height = async (): Promise<number> => (await fresh.heads()).find((h) => h.chain === self.chain)?.height ?? -1
+    for (let at = await height(); at < blocks - 1; at = await height()) {
+      if (Date.now() > deadline) throw new Error(`catch-up did not finish in 300 s (at ${at} of ${blocks - 1})`)
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     const elapsedMs = performance.now() - start
