@@ -2,7 +2,7 @@
  * The Sparkplug B 3.0 Host Application of the aggregator (issue 5 "Sparkplug host"): STATE birth and
  * Will, subscriptions, per-node sessions (node-session.ts) and rebirth requests, on mqtt.js.
  */
-import { DATA_QOS, SPARKPLUG_NAMESPACE, STATE_QOS, STATE_RETAIN, buildTopic, decodePayload, decodeState, encodePayload, parseTopic, rebirthCommand, topicFilter } from '@rhn/protocols'
+import { DATA_QOS, SPARKPLUG_NAMESPACE, STATE_QOS, STATE_RETAIN, buildTopic, decodePayload, decodeState, encodePayload, parseTopic, rebirthCommand, topicFilter, type SparkplugTopic } from '@rhn/protocols'
 import type { IPublishPacket, MqttClient } from 'mqtt'
 import { pacedDelivery } from './delivery.js'
 import { EdgeNodeSession, type HostLogger, type SessionCounter, type SessionSink } from './node-session.js'
@@ -35,6 +35,12 @@ export interface KnownEdgeNode {
 
 type Counters = Omit<HostStats, 'connected'>
 
+/**
+ * Most parsed topics the host remembers (65,536: a few per device of a large hospital's gateways);
+ * beyond it topics are still parsed, only not cached, so a flood of made-up topics costs no memory.
+ */
+const TOPIC_CACHE_LIMIT = 65_536
+
 /** A Sparkplug B 3.0 Host Application. One instance per host id; several may run in one process. */
 export class SparkplugHost {
   readonly #init: SparkplugHostInit
@@ -44,6 +50,8 @@ export class SparkplugHost {
   readonly #stateTopic: string
   readonly #filters: string[]
   readonly #sessions = new Map<string, EdgeNodeSession>()
+  /** Topic → its parse: a gateway sends on a few topics per device, again and again (issue 5 "Speed"). */
+  readonly #topics = new Map<string, SparkplugTopic>()
   readonly #listeners = new Set<(e: HostEvent) => void>()
   readonly #counters: Counters = { messages: 0, births: 0, deaths: 0, rebirthRequests: 0, seqGaps: 0, unknownAliases: 0, badPayloads: 0, badTopics: 0, duplicates: 0 }
   readonly #sink: SessionSink
@@ -218,9 +226,12 @@ export class SparkplugHost {
   }
 
   #dispatch(topic: string, bytes: Buffer, dup: boolean): void {
-    let parsed
+    let parsed = this.#topics.get(topic)
     try {
-      parsed = parseTopic(topic)
+      if (parsed === undefined) {
+        parsed = parseTopic(topic)
+        if (this.#topics.size < TOPIC_CACHE_LIMIT) this.#topics.set(topic, parsed)
+      }
     } catch (err) {
       this.#counters.badTopics++
       this.#log.warn({ topic, err: (err as Error).message }, 'bad Sparkplug topic')
