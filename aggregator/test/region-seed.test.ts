@@ -6,7 +6,7 @@
  * replay's values at every change; and a restart from its checkpoint reads nothing again.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLedgerApi, createLedgerNode, generateMemberKey, generatePeerKey, LedgerClient, type LedgerNode, writeKeyFile } from '@rhn/ledger'
@@ -14,7 +14,7 @@ import { GenesisSchema, LedgerConfigSchema, type SubmittedTxInput } from '@rhn/p
 import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HistoryPoint, RegionAggregator, RegionHealth } from '../src/index.js'
+import type { ConfirmedSource, HistoryPoint, RegionAggregator, RegionHealth } from '../src/index.js'
 import { get, makeRegionDir, type RegionDir, regionAggregator, snapshot, StandInLedger, unit, waitFor } from './region-support.js'
 
 const SNAPSHOTS = 400
@@ -178,6 +178,50 @@ describe('region seeded while its node is down at first', () => {
       expect(region.twin!.hospital('RXA')!.snapshots).toBe(31)
     } finally {
       await region.stop()
+      await ledger.down()
+      await dir.remove()
+    }
+  }, 40_000)
+})
+
+describe('a restart before the history is backfilled', () => {
+  it('keeps the seeded view from its checkpoint and writes the history again from the start', async () => {
+    const ledger = new StandInLedger()
+    ledger.serveState = true
+    const t = Date.now() - 3_600_000
+    for (let i = 0; i < 40; i++) ledger.confirm(snapshot('RXA', t + i * 60_000, [unit('rxa-icu', 'icu', [12, 2 + (i % 9)], [6, 2])]))
+    await ledger.up()
+    const dir = await makeRegionDir(ledger.url)
+    const client = new LedgerClient({ url: ledger.url })
+    // The first read from cursor 0 is the trend tail (40 snapshots: one page); the second, the backfill's, never answers.
+    let fromStart = 0
+    const held: ConfirmedSource = {
+      url: client.url,
+      state: (recent, signal) => client.state(recent, signal),
+      confirmed: (after, limit, signal) => (after === 0 && ++fromStart === 2 ? new Promise((_, fail) => signal?.addEventListener('abort', () => fail(new Error('aborted')))) : client.confirmed(after, limit, signal)),
+    }
+    try {
+      const first = await regionAggregator(dir, { ledger: held })
+      await first.start()
+      await waitFor(() => (first.backfill !== undefined && fromStart === 2 ? true : undefined), 'the backfill waiting on its first page', 10_000)
+      expect((first.health() as RegionHealth).history).toMatchObject({ backfilled: 0, done: false, to: 40 })
+      await first.stop()
+      const saved = JSON.parse(await readFile(join(dir.dir, 'region.sqlite.region.json'), 'utf8')) as { cursor: number; backfill?: { to: number } }
+      expect(saved).toMatchObject({ cursor: 40, backfill: { to: 40 } })
+
+      const second = await regionAggregator(dir)
+      await second.start()
+      const done = await waitFor(async () => {
+        const h = (await get<RegionHealth>(second.url!, '/healthz')).body
+        return h.history.done ? h : undefined
+      }, 'the history written after the restart', 10_000)
+      expect(done.view.seededAt).toBeUndefined()
+      expect(second.twin!.hospital('RXA')!.snapshots).toBe(40)
+      const q = `/api/history?id=RXA&metric=${encodeURIComponent('Capacity/Beds/Occupied')}&from=${t - 1}&to=${t + 40 * 60_000}`
+      expect((await get<{ points: HistoryPoint[] }>(second.url!, q)).body.points.map((p) => p.value)).toEqual([...Array(40).keys()].map((i) => 2 + (i % 9)))
+      await second.stop()
+      expect(JSON.parse(await readFile(join(dir.dir, 'region.sqlite.region.json'), 'utf8'))).not.toHaveProperty('backfill')
+    } finally {
       await ledger.down()
       await dir.remove()
     }
