@@ -240,6 +240,9 @@ export class NodeCore {
   #maybeEndorse(block: Block): void {
     const { chain, height } = block.header
     if (chain === this.self.chain || endorsementOnly(block) || this.tally.isFrozen(chain, height)) return
+    // Already confirmed by a quorum (typical of a node catching up after the others moved on): one
+    // more endorsement adds nothing to its certificate, only a block for every member to decode.
+    if (this.tally.confirmedAt(chain, height) !== undefined) return
     const ref = blockRef(block)
     if (this.tally.hasEndorsed(this.self.chain, ref)) return
     this.mempool.endorse(ref)
