@@ -5,6 +5,8 @@ import type { PointTags, StoredValue, TelemetryPoint } from '../store/types.js'
 export class PointBuilder {
   readonly points: TelemetryPoint[] = []
   private lastTs = Number.NaN
+  /** The newest timestamp with a point: a later one needs no look-up (samples mostly come in time order). */
+  private maxTs = Number.NEGATIVE_INFINITY
   private lastFields: Record<string, StoredValue> | undefined
   /** Built only when a message carries several timestamps (e.g. a historical replay). */
   private byTs: Map<number, Record<string, StoredValue>> | undefined
@@ -19,7 +21,8 @@ export class PointBuilder {
 
   private fieldsAt(timestamp: number): Record<string, StoredValue> {
     this.lastTs = timestamp
-    if (this.points.length > 0) {
+    if (timestamp > this.maxTs) this.maxTs = timestamp
+    else {
       this.byTs ??= new Map(this.points.map((p) => [p.timestamp, p.fields as Record<string, StoredValue>]))
       const found = this.byTs.get(timestamp)
       if (found !== undefined) return found
