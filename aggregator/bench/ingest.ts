@@ -15,13 +15,14 @@
  * process (and everything else on the machine) used in the phase, read from /proc.
  *
  * What limits it (2 cores, Node 20, influxdb, 200,000 points; machine shared with other work):
- * per point the phase costs the aggregator ~11-15 us of CPU (Sparkplug decode in @rhn/protocols
- * ~3.5, mqtt.js ~2, store check + line protocol ~2.7, twin ~1.3, GC ~1.5), influxd ~6-7, the
- * publisher ~5 and mosquitto ~1: ~23-28 us of machine CPU a point, against ~6-7 for raw ingest. On
- * 2 cores that caps end-to-end ingest near 70,000-88,000 points/s even with nothing else running,
- * and the aggregator's main thread alone near 70,000-90,000; the host is busy, not waiting, for the
- * whole phase (idle < 5 % of its profile until the last message). Before the fixes of issue 5's
- * speed work the host also starved its own InfluxDB writes (no event-loop turn for up to ~1 s).
+ * per point the phase costs the aggregator ~6.5-8 us of CPU (mqtt.js ~1.8, store check + line
+ * protocol ~1.5-2, twin ~1, Sparkplug decode ~0.8 since @rhn/protocols reads the wire format itself
+ * (~3 on Tahu's generated classes), GC ~0.8), influxd ~5, the publisher ~4 and mosquitto ~0.75:
+ * ~16-17 us of machine CPU a point, against ~6 for raw ingest. On 2 cores that caps end-to-end
+ * ingest near 115,000-125,000 points/s with nothing else running; with other work on the machine
+ * the rate (and the raw rate it is compared with) moves by 2x between runs, so read the µs/point
+ * and the per-process CPU seconds next to the rates. Before the fixes of issue 5's speed work the
+ * host also starved its own InfluxDB writes (no event-loop turn for up to ~1 s).
  *
  * Env: RHN_BENCH_POINTS (default 200,000 points per backend), RHN_BENCH_LATENCY_S (default 5),
  * RHN_BENCH_BACKENDS (default `sqlite,influxdb`), RHN_BENCH_INFLIGHT (Mosquitto's max_inflight_messages,

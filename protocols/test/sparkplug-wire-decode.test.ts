@@ -70,7 +70,7 @@ const u32 = fc.oneof(fc.nat(300), fc.integer({ min: 0, max: 0xffffffff }), fc.in
 const u64 = fc.oneof(fc.nat(300).map(BigInt), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 53n })).map(varint)
 const f32 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => fixed([...b]))
 const f64 = fc.oneof(fc.double().map((d) => [...Buffer.from(new Float64Array([d]).buffer)]), fc.uint8Array({ minLength: 8, maxLength: 8 }).map((b) => [...b]))
-const bool = fc.constantFrom([0], [1], [2])
+const bool = fc.constantFrom<number[]>([0], [1], [2])
 /** Datatype codes: mostly the ones RHN accepts, sometimes DataSet/Template/sets, 0 or out of range. */
 const datatype = fc.oneof({ weight: 20, arbitrary: fc.constantFrom(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18) }, fc.constantFrom(0, 16, 19, 20, 21, 22, 99)).map((n) => varint(BigInt(n)))
 const unknown: fc.Arbitrary<Field> = fc.oneof(
@@ -148,7 +148,7 @@ const rawPayload = fields(
 
 // ---- payloads as Tahu's encoder writes them ---------------------------------------------------
 
-const scalar = fc.oneof(
+const scalar: fc.Arbitrary<[type: string, value: unknown]> = fc.oneof<fc.Arbitrary<[string, unknown]>[]>(
   fc.tuple(fc.constantFrom('Int8', 'Int16', 'Int32'), fc.integer({ min: -128, max: 127 })),
   fc.tuple(fc.constantFrom('UInt8', 'UInt16', 'UInt32'), fc.nat(255)),
   fc.tuple(fc.constantFrom('Int64', 'UInt64', 'DateTime'), fc.nat(2 ** 45)),
