@@ -26,6 +26,13 @@ import { parseHeads, SYNC_PROTOCOL } from './sync-wire.js'
 /** Concurrent sync streams per peer and direction (default 16: a catch-up runs one request per chain at a time). */
 export const SYNC_MAX_STREAMS = 16
 
+/**
+ * While this node is connected to fewer member peers than the genesis lists, it asks one connected
+ * peer at random for the peers it knows this often, ms. Exchanging on connect alone misses a peer
+ * that joined just after the exchange (a node given one bootstrap address, started beside another).
+ */
+export const PEER_EXCHANGE_MS = 10_000
+
 /** Everything `createLedgerNetwork` needs; `logger`, `publishQueue` and `redial` are optional. */
 export interface LedgerNetworkInit {
   /** This node's libp2p identity (its peer id must be listed in the genesis). */
@@ -42,6 +49,8 @@ export interface LedgerNetworkInit {
   publishQueue?: PublishQueueInit
   /** Re-dial backoff (defaults in `redial.ts`); tests shorten it. */
   redial?: RedialInit
+  /** Period of the peer exchange while not connected to every member peer, ms (default {@link PEER_EXCHANGE_MS}). */
+  peerExchangeMs?: number
 }
 
 /** The network as returned: {@link LedgerNetwork} plus the gossip topic and the queue depth. */
@@ -146,6 +155,15 @@ export async function createLedgerNetwork(init: LedgerNetworkInit, handlers: Led
   })
   for (const { peerId, addr } of bootstrap) redialer.track(peerId, addr)
 
+  const memberPeers = peerMembers.size - (isMember(self) ? 1 : 0)
+  const exchange = setInterval(() => {
+    const connected = libp2p.getPeers().map(String).filter(isMember)
+    if (connected.length === 0 || connected.length >= memberPeers) return
+    const peerId = connected[Math.floor(Math.random() * connected.length)]!
+    requestPeers(peerId).catch((err: unknown) => log.debug({ err: (err as Error).message, remote: peerId }, 'periodic peer exchange failed'))
+  }, init.peerExchangeMs ?? PEER_EXCHANGE_MS)
+  exchange.unref()
+
   let stopped = false
   return {
     peerId: self,
@@ -188,6 +206,7 @@ export async function createLedgerNetwork(init: LedgerNetworkInit, handlers: Led
     stop: async () => {
       if (stopped) return
       stopped = true
+      clearInterval(exchange)
       redialer.stop()
       queue.stop()
       libp2p.removeEventListener('peer:connect', onConnect)
