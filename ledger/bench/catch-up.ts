@@ -14,6 +14,10 @@ export interface CatchUpResult {
   blocks: number
   /** Fresh node start ▸ it holds the whole chain, ms (includes its start and connecting). */
   elapsedMs: number
+  /** Fresh node start ▸ it holds the first block, ms: opening the store, libp2p, dialling, the heads exchange. */
+  firstBlockMs: number
+  /** Blocks after the first one ÷ the time from holding the first to holding the last, per s: the sync rate itself. */
+  syncPerS: number
   /** Writing the chain into A's store (setup, not measured as catch-up), ms. */
   buildMs: number
   /** CPU time of this process over the catch-up (both nodes' threads), ms. */
@@ -43,13 +47,17 @@ export async function catchUpPhase(blocks: number, fsync: LedgerConfig['fsync'])
     await fresh.start()
     const deadline = Date.now() + 300_000
     const height = async (): Promise<number> => (await fresh.heads()).find((h) => h.chain === self.chain)?.height ?? -1
+    let first: { at: number; height: number } | undefined
     for (let at = await height(); at < blocks - 1; at = await height()) {
       if (Date.now() > deadline) throw new Error(`catch-up did not finish in 300 s (at ${at} of ${blocks - 1})`)
+      if (first === undefined && at >= 0) first = { at: performance.now(), height: at }
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
-    const elapsedMs = performance.now() - start
+    const end = performance.now()
     const cpu = process.cpuUsage(cpu0)
-    return { blocks, elapsedMs, buildMs, cpuMs: (cpu.user + cpu.system) / 1_000 }
+    first ??= { at: end, height: blocks - 1 }
+    const syncPerS = end > first.at ? ((blocks - 1 - first.height) * 1_000) / (end - first.at) : NaN
+    return { blocks, elapsedMs: end - start, firstBlockMs: first.at - start, syncPerS, buildMs, cpuMs: (cpu.user + cpu.system) / 1_000 }
   } finally {
     await consortium.close()
   }
