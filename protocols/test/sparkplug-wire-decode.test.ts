@@ -83,27 +83,27 @@ const fields = (choices: fc.Arbitrary<Field>[], maxLength: number): fc.Arbitrary
 const f = (n: number, wire: 0 | 1 | 2 | 5, value: fc.Arbitrary<number[]>): fc.Arbitrary<Field> => value.map((bytes) => [n, wire, bytes])
 const sub = (n: number, body: fc.Arbitrary<Field[]>): fc.Arbitrary<Field> => body.map((fs) => [n, 2, delimited(message(fs))])
 
+/**
+ * The scalar part of a value oneof, the same six fields from `first` on: int (uint32), long (uint64),
+ * float, double, boolean, string (DataSetValue from 1, Parameter and PropertyValue from 3, Metric from 10).
+ */
+const valueField = (first: number): fc.Arbitrary<Field> =>
+  fc.oneof(f(first, 0, u32), f(first + 1, 0, u64), f(first + 2, 5, f32), f(first + 3, 1, f64), f(first + 4, 0, bool), f(first + 5, 2, text.map(delimited)))
+
 const { propertySet } = fc.letrec<{ propertySet: Field[]; propertyValue: Field[] }>((tie) => ({
   propertySet: fields([f(1, 2, text.map(delimited)), sub(2, tie('propertyValue'))], 5),
   propertyValue: fields(
     [
       f(1, 0, datatype),
       f(2, 0, bool),
-      f(3, 0, u32),
-      f(4, 0, u64),
-      f(5, 5, f32),
-      f(6, 1, f64),
-      f(7, 0, bool),
-      f(8, 2, text.map(delimited)),
+      valueField(3),
+      valueField(3),
       sub(9, fc.constant(null).chain(() => tie('propertySet'))),
       sub(10, fields([sub(1, tie('propertySet'))], 2)),
     ],
     4,
   ),
 }))
-/** The value oneof of DataSetValue (from field 1) and Template.Parameter (from field 3). */
-const valueField = (first: number): fc.Arbitrary<Field> =>
-  fc.oneof(f(first, 0, u32), f(first + 1, 0, u64), f(first + 2, 5, f32), f(first + 3, 1, f64), f(first + 4, 0, bool), f(first + 5, 2, text.map(delimited)))
 const dataSet = fields([f(1, 0, u64), f(2, 2, text.map(delimited)), f(3, 0, datatype), sub(4, fields([sub(1, fields([valueField(1)], 2))], 2))], 5)
 const template = fields([f(1, 2, text.map(delimited)), sub(3, fields([f(1, 2, text.map(delimited)), f(2, 0, datatype), valueField(3)], 3)), f(4, 2, text.map(delimited)), f(5, 0, bool)], 4)
 const metadata = fields([f(1, 0, bool), f(2, 2, text.map(delimited)), f(3, 0, u64), f(4, 0, u64), f(6, 2, text.map(delimited))], 3)
@@ -120,12 +120,9 @@ const metric = fields(
     f(7, 0, bool),
     sub(8, metadata),
     sub(9, propertySet),
-    f(10, 0, u32),
-    f(11, 0, u64),
-    f(12, 5, f32),
-    f(13, 1, f64),
-    f(14, 0, bool),
-    f(15, 2, text.map(delimited)),
+    valueField(10),
+    valueField(10),
+    valueField(10),
     f(16, 2, fc.uint8Array({ maxLength: 5 }).map((b) => delimited([...b]))),
     sub(17, dataSet),
     sub(18, template),
