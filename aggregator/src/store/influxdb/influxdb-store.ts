@@ -72,6 +72,7 @@ export class InfluxdbStore implements TelemetryStore {
   readonly #checker = new PointChecker()
   readonly #encoder = new LineEncoder()
   readonly #spill: DiskSpill
+  #writer: LineWriter | undefined
   #influx: InfluxDB | undefined
   #pipeline: WritePipeline | undefined
   /** Asset → measurement it was last written to, so a query needs no lookup. */
@@ -119,6 +120,7 @@ export class InfluxdbStore implements TelemetryStore {
     } else {
       writer = new V1LineWriter({ url: config.url, database: config.database, username: config.username, password, timeoutMs: config.timeoutMs })
     }
+    this.#writer = writer
     try {
       await this.#spill.open()
     } catch (err) {
@@ -233,6 +235,7 @@ export class InfluxdbStore implements TelemetryStore {
     if (this.#closed) return
     this.#closed = true
     await this.#pipeline?.close()
+    this.#writer?.close()
   }
 
   async #select(statements: readonly string[]): Promise<Awaited<ReturnType<typeof select>>> {
