@@ -4,20 +4,17 @@
  * `/healthz` and `/metrics`. Host events flow `host ▸ twin.apply ▸ store.write`; the store dedupes
  * (the same device, metric and timestamp is stored once), so replays and rebirths are harmless.
  */
-import { resolve } from 'node:path'
 import type { AggregatorConfig, Registry } from '@rhn/protocols'
-import type { FastifyInstance } from 'fastify'
-import { pino, type Logger } from 'pino'
 import { createApiServer } from './api/index.js'
-import { hostMqttInit, loadApiTokens, resolvePath, resolveStorePaths } from './config-files.js'
+import { hostMqttInit, loadApiTokens } from './config-files.js'
 import { AggregatorError } from './errors.js'
 import { type AggregatorHealth, healthOf } from './health.js'
 import { type HostEvent, SparkplugHost, type SparkplugHostInit } from './host/index.js'
 import { type AggregatorCounters, aggregatorFamilies, renderFamilies } from './metrics.js'
 import { rebuildTwin } from './rebuild.js'
 import { type HospitalLedgerSide, type LedgerLinkHealth, startHospitalLedgerSide } from './ledger-link/index.js'
-import { RegistryWatcher, type RegistryFileStatus, loadRegistry } from './registry-watch.js'
-import { createStore, type TelemetryStore } from './store/index.js'
+import { RegistryWatcher, type RegistryFileStatus } from './registry-watch.js'
+import { AggregatorLifecycle, type AggregatorLifecycleInit } from './service-lifecycle.js'
 import { SystemAlarmView } from './system-alarms.js'
 import { Twin } from './twin/index.js'
 
@@ -25,15 +22,9 @@ import { Twin } from './twin/index.js'
 export const REGISTRY_ALARM_PRIORITY = 'medium'
 
 /** Options of {@link Aggregator}; only `config` is required. */
-export interface AggregatorInit {
+export interface AggregatorInit extends AggregatorLifecycleInit {
   /** A validated config (`parseAggregatorConfig`). */
   config: AggregatorConfig
-  /** Folder that relative paths in the config are relative to: the config file's folder (default: the working directory). */
-  baseDir?: string
-  /** pino logger; silent when absent. */
-  logger?: Logger
-  /** Wall clock, ms since 1970. */
-  now?: () => number
   /** Host tunables for tests (rebirth rate limit, stop timeout, mqtt.js factory, jitter source). */
   host?: Pick<SparkplugHostInit, 'rebirthIntervalMs' | 'stopTimeoutMs' | 'connect' | 'random'>
   /** Registry file debounce, ms. */
@@ -48,81 +39,35 @@ export interface AggregatorInit {
 
 interface Running {
   registry: Registry
-  store: TelemetryStore
   twin: Twin
   view: SystemAlarmView
   host: SparkplugHost
   watcher: RegistryWatcher
-  api: FastifyInstance
   ledger: HospitalLedgerSide
-  url: string
-  tokenNames: string[]
 }
 
-/** The aggregator of one hospital; see the module comment. Several may run in one process. */
-export class Aggregator {
+/**
+ * The aggregator of one hospital; see the module comment. Several may run in one process.
+ * `start()` loads the registry, opens the store, rebuilds the twin from it, starts the host (connecting
+ * in the background: the API answers while the broker is down) and the API; `stop()` stops the registry
+ * watch, the host (offline STATE), the API (open streams too) and the store (flushed). Both idempotent.
+ */
+export class Aggregator extends AggregatorLifecycle {
   readonly #init: AggregatorInit
-  readonly #log: Logger
-  readonly #now: () => number
   readonly #counters: AggregatorCounters = { twinUpdates: 0, twinValues: 0, storePoints: 0, ingestErrors: 0 }
   readonly #parts: Partial<Running> = {}
-  #starting: Promise<void> | undefined
-  /** The start work alone (without the clean-up on failure), which stop waits for. */
-  #run: Promise<void> | undefined
-  #stopping: Promise<void> | undefined
-  #startedAt = 0
 
   /** Checks the mode; no I/O until {@link start}. */
   constructor(init: AggregatorInit) {
     if (init.config.mode === 'region') throw new AggregatorError('RHN_AGG_CONFIG_INVALID', 'mode: region mode is not available yet (issue 7); use mode: hospital')
     if (init.config.hospitalId === undefined || init.config.mqtt === undefined) throw new AggregatorError('RHN_AGG_CONFIG_INVALID', 'hospital mode requires hospitalId and mqtt')
+    super('the aggregator', init)
     this.#init = init
-    this.#log = init.logger ?? pino({ level: 'silent' })
-    this.#now = init.now ?? Date.now
-  }
-
-  /**
-   * Loads the registry, opens the store, rebuilds the twin from it, starts the host (connecting in the
-   * background: the API answers while the broker is down) and the API. Idempotent; on failure
-   * everything started so far is stopped again and the error is thrown.
-   */
-  start(): Promise<void> {
-    if (this.#stopping !== undefined) return Promise.reject(new AggregatorError('RHN_AGG_CONFIG_INVALID', 'the aggregator was stopped; make a new one'))
-    if (this.#starting === undefined) {
-      const run = this.#start()
-      this.#run = run
-      this.#starting = run.catch(async (err: unknown) => {
-        await this.stop()
-        throw err
-      })
-    }
-    return this.#starting
-  }
-
-  /** Stops the registry watch, the host (offline STATE), the API (open streams too) and the store (flushed). Idempotent. */
-  stop(): Promise<void> {
-    this.#stopping ??= this.#stop()
-    return this.#stopping
-  }
-
-  /** The page's base URL (`http://host:port/`) once started. */
-  get url(): string | undefined {
-    return this.#parts.url
-  }
-
-  /** Names of the API tokens accepted (never the tokens). */
-  get tokenNames(): string[] {
-    return [...(this.#parts.tokenNames ?? [])]
   }
 
   /** The twin as the API serves it (with the aggregator's own alarms). */
   get twin(): SystemAlarmView | undefined {
     return this.#parts.view
-  }
-
-  /** The telemetry store, once started. */
-  get store(): TelemetryStore | undefined {
-    return this.#parts.store
   }
 
   /** The Sparkplug host, once started. */
@@ -137,12 +82,13 @@ export class Aggregator {
 
   /** Body of `/healthz`: host, store, edge nodes, registry file, alarms, escalation, ledger link; free of secrets. */
   health(): (AggregatorHealth & { escalation?: { level: number; reason: string }; ledger?: LedgerLinkHealth | null }) | { status: 'starting' } {
-    const { host, store, watcher, view, twin } = this.#parts
+    const { host, watcher, view, twin } = this.#parts
+    const store = this.store
     if (host === undefined || store === undefined || watcher === undefined || view === undefined || twin === undefined) return { status: 'starting' }
     const { config } = this.#init
     const base = healthOf({
       hospital: config.hospitalId!,
-      uptimeS: Math.round((this.#now() - this.#startedAt) / 1000),
+      uptimeS: this.uptimeS(),
       mqtt: { url: config.mqtt!.url, hostId: config.sparkplug.hostId },
       host: host.stats(),
       nodes: host.nodes(),
@@ -160,7 +106,8 @@ export class Aggregator {
 
   /** Prometheus text of `/metrics` (the API adds the SSE client gauge). */
   metrics(): string {
-    const { host, store, watcher, view, twin } = this.#parts
+    const { host, watcher, view, twin } = this.#parts
+    const store = this.store
     if (host === undefined || store === undefined || watcher === undefined || view === undefined || twin === undefined) return ''
     const nodes = host.nodes()
     const online = nodes.filter((n) => n.online).length
@@ -180,43 +127,40 @@ export class Aggregator {
     )
   }
 
-  async #start(): Promise<void> {
+  /** See the class comment. */
+  protected async startParts(): Promise<void> {
     const { config } = this.#init
     const hospitalId = config.hospitalId!
-    const baseDir = this.#init.baseDir ?? process.cwd()
     const p = this.#parts
-    this.#startedAt = this.#now()
-    const registryFile = resolve(resolvePath(baseDir, config.registry))
-    const { registry, text } = await loadRegistry(registryFile)
+    const { file: registryFile, registry, text } = await this.readRegistry(config)
     const hospital = registry.hospitals.find((h) => h.id === hospitalId)
     if (hospital === undefined) throw new AggregatorError('RHN_AGG_CONFIG_INVALID', `hospitalId: "${hospitalId}" is not in the registry ${registryFile}`)
     p.registry = registry
-    const tokens = await loadApiTokens(config.api, baseDir)
-    const mqtt = await hostMqttInit(config.mqtt!, baseDir)
+    const tokens = await loadApiTokens(config.api, this.baseDir)
+    const mqtt = await hostMqttInit(config.mqtt!, this.baseDir)
 
-    p.store = createStore(resolveStorePaths(config.store, baseDir), { logger: this.#log.child({ part: 'store' }), now: this.#now })
-    await p.store.init()
+    const store = await this.openStore(config)
 
     const twin = new Twin({
       registry,
       hospitalId,
       config: { staleAfterIntervals: config.twin.staleAfterIntervals, rules: config.alarms.rules },
-      now: this.#now,
-      logger: this.#log.child({ part: 'twin' }),
+      now: this.now,
+      logger: this.log.child({ part: 'twin' }),
       ...(this.#init.staleCheckMs === undefined ? {} : { staleCheckMs: this.#init.staleCheckMs }),
     })
     p.twin = twin
-    p.view = new SystemAlarmView(twin, this.#now)
-    const rebuilt = await rebuildTwin(twin, p.store, registry, hospitalId, this.#now())
-    this.#log.info({ ...rebuilt, store: p.store.name }, 'twin rebuilt from the store')
+    p.view = new SystemAlarmView(twin, this.now)
+    const rebuilt = await rebuildTwin(twin, store, registry, hospitalId, this.now())
+    this.log.info({ ...rebuilt, store: store.name }, 'twin rebuilt from the store')
     twin.start()
 
     p.watcher = new RegistryWatcher({
       file: registryFile,
       apply: (r) => twin.setRegistry(r),
       onStatus: (s) => this.#registryStatus(s, hospitalId),
-      logger: this.#log.child({ part: 'registry' }),
-      now: this.#now,
+      logger: this.log.child({ part: 'registry' }),
+      now: this.now,
       ...(this.#init.registryDebounceMs === undefined ? {} : { debounceMs: this.#init.registryDebounceMs }),
     })
     p.watcher.start(text)
@@ -226,8 +170,8 @@ export class Aggregator {
       groups: config.sparkplug.groups.length > 0 ? config.sparkplug.groups : [hospitalId],
       mqtt,
       reorderTimeoutMs: config.sparkplug.reorderTimeoutMs,
-      logger: this.#log.child({ part: 'host' }),
-      now: this.#now,
+      logger: this.log.child({ part: 'host' }),
+      now: this.now,
       ...this.#init.host,
     })
     p.host = host
@@ -238,45 +182,42 @@ export class Aggregator {
     host.start().then(
       () => {
         for (const gw of hospital.gateways) host.requestRebirth(hospitalId, gw.id)
-        this.#log.info({ gateways: hospital.gateways.map((g) => g.id) }, 'rebirth requested from every registry gateway')
+        this.log.info({ gateways: hospital.gateways.map((g) => g.id) }, 'rebirth requested from every registry gateway')
       },
-      (err: unknown) => this.#log.debug({ err: String(err) }, 'host stopped before it came online'),
+      (err: unknown) => this.log.debug({ err: String(err) }, 'host stopped before it came online'),
     )
 
     p.ledger = await startHospitalLedgerSide({
       config,
       hospitalId,
-      baseDir,
+      baseDir: this.baseDir,
       twin: p.view,
       alarms: p.view,
-      now: this.#now,
-      logger: this.#log.child({ part: 'escalation' }),
+      now: this.now,
+      logger: this.log.child({ part: 'escalation' }),
       ...this.#init.ledger,
     })
 
-    p.api = createApiServer({
+    const api = createApiServer({
       escalation: p.ledger.monitor,
       ledger: p.ledger.routes,
       twin: p.view,
-      store: p.store,
+      store,
       config: { host: config.api.host, port: config.api.port, tokens },
       health: () => this.health(),
       metrics: () => this.metrics(),
       hospital: { id: hospital.id, name: hospital.name },
-      logger: this.#log.child({ part: 'api' }),
-      now: this.#now,
+      logger: this.log.child({ part: 'api' }),
+      now: this.now,
       ...(this.#init.heartbeatMs === undefined ? {} : { heartbeatMs: this.#init.heartbeatMs }),
     })
-    const address = new URL(await p.api.listen())
-    // A wildcard listen address is no place to browse to: show loopback.
-    if (['0.0.0.0', '[::]'].includes(address.hostname)) address.hostname = '127.0.0.1'
-    p.url = `${address.protocol}//${address.host}/`
-    p.tokenNames = tokens.map((t) => `${t.name} (${t.role})`)
-    this.#log.info({ url: p.url, hospital: hospitalId, store: p.store.name, broker: mqtt.url }, 'aggregator started')
+    await this.serve(api, tokens)
+    this.log.info({ url: this.url, hospital: hospitalId, store: store.name, broker: mqtt.url }, 'aggregator started')
   }
 
   #ingest(e: HostEvent): void {
-    const { twin, store } = this.#parts
+    const { twin } = this.#parts
+    const store = this.store
     if (twin === undefined || store === undefined) return
     try {
       this.#counters.twinUpdates += 1
@@ -288,35 +229,24 @@ export class Aggregator {
       }
     } catch (err) {
       this.#counters.ingestErrors += 1
-      this.#log.error({ event: e.type, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'host event not ingested')
+      this.log.error({ event: e.type, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'host event not ingested')
     }
   }
 
   #registryStatus(s: RegistryFileStatus, hospitalId: string): void {
     const key = `${hospitalId}/registry`
-    if (s.error === undefined) this.#parts.view?.clear(key, this.#now())
+    if (s.error === undefined) this.#parts.view?.clear(key, this.now())
     else this.#parts.view?.raise({ key, asset: hospitalId, priority: REGISTRY_ALARM_PRIORITY, message: `Registry file refused, the last good registry stays in force: ${s.error.message}`, at: s.error.at })
   }
 
-  async #stop(): Promise<void> {
-    await this.#run?.catch(() => undefined)
+  /** See the class comment. */
+  protected async stopParts(): Promise<void> {
     const p = this.#parts
     p.watcher?.close()
     p.ledger?.close()
     p.twin?.close()
-    const failures: unknown[] = []
-    const attempt = async (what: string, work: (() => Promise<unknown>) | undefined): Promise<void> => {
-      try {
-        await work?.()
-      } catch (err) {
-        failures.push(err)
-        this.#log.warn({ err: String(err) }, `${what} failed at stop`)
-      }
-    }
     // The host first: no event arrives once the store is closing.
-    await attempt('host stop', p.host === undefined ? undefined : () => p.host!.stop())
-    await attempt('API close', p.api === undefined ? undefined : () => p.api!.close())
-    await attempt('store close', p.store === undefined ? undefined : () => p.store!.close())
-    this.#log.info({ failures: failures.length }, 'aggregator stopped')
+    const failures = await this.stopInOrder([['host stop', () => p.host?.stop()], this.apiCloseStep(), this.storeCloseStep()])
+    this.log.info({ failures }, 'aggregator stopped')
   }
 }

@@ -4,16 +4,13 @@
  * no hospital database), the recommender and the API/page. Same life cycle as the hospital's
  * `Aggregator`: `start`/`stop` idempotent, `url`, `health()`.
  */
-import { resolve } from 'node:path'
 import { LedgerClient, LedgerClientError } from '@rhn/ledger'
 import type { AggregatorConfig } from '@rhn/protocols'
-import type { FastifyInstance } from 'fastify'
-import { pino, type Logger } from 'pino'
-import { loadApiTokens, readSecret, resolvePath, resolveStorePaths } from '../config-files.js'
+import { loadApiTokens, readSecret, resolveStorePaths } from '../config-files.js'
 import { AggregatorError } from '../errors.js'
 import { rebalance as defaultRebalance, type RebalanceInput, type RebalanceResult, type RecommendedRequest } from '../rebalance/index.js'
-import { RegistryWatcher, loadRegistry } from '../registry-watch.js'
-import { createStore, type TelemetryStore } from '../store/index.js'
+import { RegistryWatcher } from '../registry-watch.js'
+import { AggregatorLifecycle, type AggregatorLifecycleInit } from '../service-lifecycle.js'
 import type { HistoryBackfill } from './backfill.js'
 import { CheckpointWriter, checkpointPathFor, loadCheckpoint } from './checkpoint.js'
 import { type ConfirmedSource, LedgerFeed } from './feed.js'
@@ -25,13 +22,9 @@ import type { DelegateSubmit } from './routes.js'
 import { createRegionServer } from './server.js'
 
 /** Options of {@link RegionAggregator}; only `config` is required. */
-export interface RegionAggregatorInit {
+export interface RegionAggregatorInit extends AggregatorLifecycleInit {
   /** A validated config with `mode: region` (`parseAggregatorConfig`). */
   config: AggregatorConfig
-  /** Folder relative paths in the config are relative to (default: the working directory). */
-  baseDir?: string
-  logger?: Logger
-  now?: () => number
   /** The node to read confirmed transactions from (default: a `LedgerClient` of `ledger.nodeUrl`). */
   ledger?: ConfirmedSource
   /** The solver (default R-C's `rebalance`). */
@@ -51,79 +44,37 @@ export interface RegionAggregatorInit {
 const REGION_HEARTBEAT_MS = 15_000
 
 interface Parts {
-  store: TelemetryStore
   twin: RegionTwin
   feed: LedgerFeed
   checkpoint: CheckpointWriter
   recommender: Recommender
   watcher: RegistryWatcher
-  api: FastifyInstance
-  url: string
-  tokenNames: string[]
   viewStart: ViewStart
 }
 
-/** The regional aggregator; see the module comment. Several may run in one process. */
-export class RegionAggregator {
+/**
+ * The regional aggregator; see the module comment. Several may run in one process. `start()` loads
+ * registry, store and checkpoint, starts the API, the feed and the recommender; `stop()` stops feed,
+ * recommender, API and registry watch, writes the checkpoint and closes the store. Both idempotent.
+ */
+export class RegionAggregator extends AggregatorLifecycle {
   readonly #init: RegionAggregatorInit
-  readonly #log: Logger
-  readonly #now: () => number
   readonly #parts: Partial<Parts> = {}
   readonly #checkpointFile: string | undefined
-  #starting: Promise<void> | undefined
-  #run: Promise<void> | undefined
-  #stopping: Promise<void> | undefined
-  #startedAt = 0
 
   /** Checks the mode and the ledger link; no I/O until {@link start}. */
   constructor(init: RegionAggregatorInit) {
     if (init.config.mode !== 'region') throw new AggregatorError('RHN_AGG_CONFIG_INVALID', 'mode: RegionAggregator needs mode: region')
     if (init.config.ledger === undefined) throw new AggregatorError('RHN_AGG_CONFIG_INVALID', 'ledger: region mode requires ledger.nodeUrl (confirmed blocks are its only input)')
+    super('the region aggregator', init)
     this.#init = init
-    this.#log = init.logger ?? pino({ level: 'silent' })
-    this.#now = init.now ?? Date.now
     const baseDir = init.baseDir ?? process.cwd()
     this.#checkpointFile = init.checkpointFile ?? checkpointPathFor(resolveStorePaths(init.config.store, baseDir))
-  }
-
-  /** Loads registry, store and checkpoint, starts the API, the feed and the recommender. Idempotent; a failure stops what started. */
-  start(): Promise<void> {
-    if (this.#stopping !== undefined) return Promise.reject(new AggregatorError('RHN_AGG_CONFIG_INVALID', 'the region aggregator was stopped; make a new one'))
-    if (this.#starting === undefined) {
-      const run = this.#start()
-      this.#run = run
-      this.#starting = run.catch(async (err: unknown) => {
-        await this.stop()
-        throw err
-      })
-    }
-    return this.#starting
-  }
-
-  /** Stops feed, recommender, API and registry watch, writes the checkpoint and closes the store. Idempotent. */
-  stop(): Promise<void> {
-    this.#stopping ??= this.#stop()
-    return this.#stopping
-  }
-
-  /** The region page's URL once started. */
-  get url(): string | undefined {
-    return this.#parts.url
-  }
-
-  /** Names of the accepted API tokens (never the tokens). */
-  get tokenNames(): string[] {
-    return [...(this.#parts.tokenNames ?? [])]
   }
 
   /** The region twin, once started. */
   get twin(): RegionTwin | undefined {
     return this.#parts.twin
-  }
-
-  /** The store, once started. */
-  get store(): TelemetryStore | undefined {
-    return this.#parts.store
   }
 
   /** The ledger feed, once started. */
@@ -154,7 +105,8 @@ export class RegionAggregator {
   }
 
   #healthInput(): RegionHealthInput | undefined {
-    const { store, twin, feed, recommender, watcher, checkpoint } = this.#parts
+    const { twin, feed, recommender, watcher, checkpoint } = this.#parts
+    const store = this.store
     if (store === undefined || twin === undefined || feed === undefined || recommender === undefined || watcher === undefined || checkpoint === undefined) return undefined
     const caughtUpAt = feed.status().caughtUpAt
     const seededAt = this.#parts.viewStart?.seededAt
@@ -162,7 +114,7 @@ export class RegionAggregator {
       view: { ready: caughtUpAt !== undefined, ...(caughtUpAt === undefined ? {} : { readyAt: caughtUpAt }), ...(seededAt === undefined ? {} : { seededAt }) },
       // Without a backfill the history is written as the feed is read: complete once the view is.
       history: this.#parts.viewStart?.backfill?.status() ?? { backfilled: caughtUpAt === undefined ? 0 : 1, done: caughtUpAt !== undefined },
-      uptimeS: Math.round((this.#now() - this.#startedAt) / 1000),
+      uptimeS: this.uptimeS(),
       ledger: feed.status(),
       storeName: store.name,
       store: store.stats(),
@@ -172,7 +124,7 @@ export class RegionAggregator {
       registry: watcher.status(),
       storedPoints: twin.storedPoints,
       solves: recommender.solves,
-      now: this.#now(),
+      now: this.now(),
     }
   }
 
@@ -193,35 +145,31 @@ export class RegionAggregator {
     return out
   }
 
-  async #start(): Promise<void> {
+  /** See the class comment. */
+  protected async startParts(): Promise<void> {
     const { config } = this.#init
     const link = config.ledger!
-    const baseDir = this.#init.baseDir ?? process.cwd()
     const p = this.#parts
-    this.#startedAt = this.#now()
-    const registryFile = resolve(resolvePath(baseDir, config.registry))
-    const { registry, text } = await loadRegistry(registryFile)
+    const { file: registryFile, registry, text } = await this.readRegistry(config)
     if (config.regionId !== undefined && config.regionId !== registry.region.id) {
       throw new AggregatorError('RHN_AGG_CONFIG_INVALID', `regionId: "${config.regionId}" is not the region of the registry ${registryFile} ("${registry.region.id}")`)
     }
-    const tokens = await loadApiTokens(config.api, baseDir)
-    const delegates = await this.#delegates(baseDir)
+    const tokens = await loadApiTokens(config.api, this.baseDir)
+    const delegates = await this.#delegates(this.baseDir)
     const source = this.#init.ledger ?? new LedgerClient({ url: link.nodeUrl })
 
-    p.store = createStore(resolveStorePaths(config.store, baseDir), { logger: this.#log.child({ part: 'store' }), now: this.#now })
-    await p.store.init()
-    const state = await loadCheckpoint(this.#checkpointFile, source.url, this.#log)
-    const store = p.store
-    p.checkpoint = new CheckpointWriter(this.#checkpointFile, () => state, this.#log.child({ part: 'checkpoint' }), () => store.flush(), this.#init.checkpointIntervalMs)
-    const twin = new RegionTwin({ registry, state, thresholds: config.escalation, store, logger: this.#log.child({ part: 'region' }), now: this.#now })
+    const store = await this.openStore(config)
+    const state = await loadCheckpoint(this.#checkpointFile, source.url, this.log)
+    p.checkpoint = new CheckpointWriter(this.#checkpointFile, () => state, this.log.child({ part: 'checkpoint' }), () => store.flush(), this.#init.checkpointIntervalMs)
+    const twin = new RegionTwin({ registry, state, thresholds: config.escalation, store, logger: this.log.child({ part: 'region' }), now: this.now })
     p.twin = twin
-    this.#log.info({ cursor: state.cursor, hospitals: Object.keys(state.hospitals).length, checkpoint: this.#checkpointFile ?? null }, 'region state loaded')
+    this.log.info({ cursor: state.cursor, hospitals: Object.keys(state.hospitals).length, checkpoint: this.#checkpointFile ?? null }, 'region state loaded')
 
     p.watcher = new RegistryWatcher({
       file: registryFile,
       apply: (r) => twin.setRegistry(r),
-      logger: this.#log.child({ part: 'registry' }),
-      now: this.#now,
+      logger: this.log.child({ part: 'registry' }),
+      now: this.now,
       ...(this.#init.registryDebounceMs === undefined ? {} : { debounceMs: this.#init.registryDebounceMs }),
     })
     p.watcher.start(text)
@@ -230,27 +178,24 @@ export class RegionAggregator {
       twin,
       rebalance: this.#init.rebalance ?? ((input) => defaultRebalance(input)),
       options: config.rebalance,
-      logger: this.#log.child({ part: 'rebalance' }),
-      now: this.#now,
+      logger: this.log.child({ part: 'rebalance' }),
+      now: this.now,
       ...(this.#init.solveDebounceMs === undefined ? {} : { debounceMs: this.#init.solveDebounceMs }),
     })
 
-    p.api = createRegionServer({
+    const api = createRegionServer({
       twin,
       store,
       recommender: p.recommender,
       delegates,
-      now: this.#now,
+      now: this.now,
       config: { host: config.api.host, port: config.api.port, tokens },
       health: () => this.health(),
       metrics: () => this.metrics(),
-      logger: this.#log.child({ part: 'api' }),
+      logger: this.log.child({ part: 'api' }),
       heartbeatMs: this.#init.heartbeatMs ?? REGION_HEARTBEAT_MS,
     })
-    const address = new URL(await p.api.listen())
-    if (['0.0.0.0', '[::]'].includes(address.hostname)) address.hostname = '127.0.0.1'
-    p.url = `${address.protocol}//${address.host}/`
-    p.tokenNames = tokens.map((t) => `${t.name} (${t.role})`)
+    await this.serve(api, tokens)
 
     const checkpoint = p.checkpoint
     p.feed = new LedgerFeed(
@@ -262,40 +207,35 @@ export class RegionAggregator {
           twin.apply(items, next)
           if (state.cursor !== before) checkpoint.touch()
         },
-        logger: this.#log.child({ part: 'feed' }),
+        logger: this.log.child({ part: 'feed' }),
       },
       {
         pollMs: link.pollMs,
-        now: this.#now,
+        now: this.now,
         ...(this.#init.pageLimit === undefined ? {} : { pageLimit: this.#init.pageLimit }),
-        onStatus: (s) => twin.emit({ type: 'ledger', reachable: s.reachable, ...(s.unreachableSince === undefined ? {} : { unreachableSince: s.unreachableSince }), at: this.#now() }),
+        onStatus: (s) => twin.emit({ type: 'ledger', reachable: s.reachable, ...(s.unreachableSince === undefined ? {} : { unreachableSince: s.unreachableSince }), at: this.now() }),
       },
     )
-    p.recommender.start((v) => twin.emit({ type: 'recommendations', count: v.recommendations.length, solvedAt: v.solvedAt ?? this.#now() }))
-    p.viewStart = new ViewStart({ source, state, twin, store, checkpoint, feed: p.feed, thresholds: config.escalation, logger: this.#log, now: this.#now }, this.#init.pageLimit)
+    p.recommender.start((v) => twin.emit({ type: 'recommendations', count: v.recommendations.length, solvedAt: v.solvedAt ?? this.now() }))
+    p.viewStart = new ViewStart({ source, state, twin, store, checkpoint, feed: p.feed, thresholds: config.escalation, logger: this.log, now: this.now }, this.#init.pageLimit)
     p.viewStart.start()
-    this.#log.info({ url: p.url, region: registry.region.id, ledger: source.url, store: store.name, delegates: [...delegates.keys()] }, 'region aggregator started')
+    this.log.info({ url: this.url, region: registry.region.id, ledger: source.url, store: store.name, delegates: [...delegates.keys()] }, 'region aggregator started')
   }
 
-  async #stop(): Promise<void> {
-    await this.#run?.catch(() => undefined)
+  /** See the class comment. */
+  protected async stopParts(): Promise<void> {
     const p = this.#parts
     p.watcher?.close()
-    const attempt = async (what: string, work: (() => Promise<unknown>) | undefined): Promise<void> => {
-      try {
-        await work?.()
-      } catch (err) {
-        this.#log.warn({ err: String(err) }, `${what} failed at stop`)
-      }
-    }
     // Seeding, backfill and feed first: nothing changes the state once the checkpoint is being written.
-    await attempt('view start stop', p.viewStart === undefined ? undefined : () => p.viewStart!.stop())
-    await attempt('feed stop', p.feed === undefined ? undefined : () => p.feed!.stop())
-    await attempt('recommender stop', p.recommender === undefined ? undefined : () => p.recommender!.stop())
-    await attempt('API close', p.api === undefined ? undefined : () => p.api!.close())
-    await attempt('checkpoint', p.checkpoint === undefined ? undefined : () => p.checkpoint!.flush())
-    p.checkpoint?.close()
-    await attempt('store close', p.store === undefined ? undefined : () => p.store!.close())
-    this.#log.info('region aggregator stopped')
+    await this.stopInOrder([
+      ['view start stop', () => p.viewStart?.stop()],
+      ['feed stop', () => p.feed?.stop()],
+      ['recommender stop', () => p.recommender?.stop()],
+      this.apiCloseStep(),
+      ['checkpoint', () => p.checkpoint?.flush()],
+      ['checkpoint close', () => p.checkpoint?.close()],
+      this.storeCloseStep(),
+    ])
+    this.log.info('region aggregator stopped')
   }
 }
