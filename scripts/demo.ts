@@ -148,9 +148,11 @@ async function regionLine(): Promise<string | undefined> {
   }
   try {
     const region = await get<{ hospitals: { id: string; reporting: boolean; escalation: { level: number; reason: string } }[] }>('/api/region')
-    const advice = await get<{ recommendations: { kind: string; from: string; to: string; quantity: number }[] }>('/api/region/recommendations')
+    const advice = await get<{ recommendations: { kind: string; from: string; to: string; quantity: number; item?: string; unitType?: string }[] }>('/api/region/recommendations')
     const levels = region.hospitals.map((h) => (h.reporting ? `${h.id} OPEL ${h.escalation.level} (${h.escalation.reason})` : `${h.id} no confirmed snapshot yet`))
-    const recs = advice.recommendations.slice(0, 3).map((r) => `${r.quantity} ${r.kind} ${r.from}▸${r.to}`)
+    const what = (r: { kind: string; quantity: number; item?: string; unitType?: string }): string =>
+      r.kind === 'ppe' ? `${r.quantity.toLocaleString('en-GB')} ${r.item ?? 'PPE items'}` : r.kind === 'patient' ? `${r.quantity} patient${r.quantity === 1 ? '' : 's'}${r.unitType === undefined ? '' : ` (${r.unitType})`}` : `${r.quantity} ventilator${r.quantity === 1 ? '' : 's'}`
+    const recs = advice.recommendations.slice(0, 3).map((r) => `${what(r)} ${r.from}▸${r.to}`)
     return `${levels.join('; ')} | advice: ${recs.length === 0 ? 'none' : recs.join(', ')}`
   } catch {
     return undefined // the region is still starting; the next line will have it
