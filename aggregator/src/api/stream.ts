@@ -39,15 +39,26 @@ export function inSubtree(e: TwinEvent, subtree: string | undefined): boolean {
   return subtree === undefined || e.asset === subtree || e.path.includes(subtree)
 }
 
-/** Registers `GET /api/stream` and returns the hub of open streams. */
-export function registerStream(app: FastifyInstance, twin: TwinView, heartbeatMs: number): StreamHub {
-  const open = new Set<() => void>()
+/** One client's events, as the stream route opens them. */
+export interface StreamSubscription<E extends { type: string }> {
+  /** Starts delivering events to `emit`; returns the unsubscribe. */
+  subscribe: (emit: (e: E) => void) => () => void
+  /** Log fields naming this stream when its client falls too far behind. */
+  logFields?: object
+}
+
+/**
+ * Registers `GET /api/stream` as server-sent events: each event is `event: <type>` + `id: <n>` +
+ * `data: <JSON>`, a heartbeat comment every `heartbeatMs`, a client more than
+ * {@link MAX_STREAM_BACKLOG_BYTES} behind is cut off, and every open stream ends when the server
+ * closes. `open` runs per request before the response starts: a throw refuses the request.
+ * `what` names the stream in the log.
+ */
+export function registerEventStream<E extends { type: string }>(app: FastifyInstance, heartbeatMs: number, open: (req: FastifyRequest) => StreamSubscription<E>, what = 'stream'): StreamHub {
+  const ends = new Set<() => void>()
 
   app.get('/api/stream', { config: { access } }, (req: FastifyRequest, reply: FastifyReply) => {
-    const subtree = stringParam((req.query ?? {}) as Record<string, unknown>, 'subtree')
-    if (subtree !== undefined && !hasNode(twin.tree(), subtree)) {
-      throw new AggregatorError('RHN_AGG_NOT_FOUND', `subtree: no node with id "${subtree}"`)
-    }
+    const { subscribe, logFields } = open(req)
     reply.hijack()
     const raw = reply.raw
     raw.writeHead(200, {
@@ -69,38 +80,52 @@ export function registerStream(app: FastifyInstance, twin: TwinView, heartbeatMs
       closed = true
       unsubscribe()
       clearInterval(timer)
-      open.delete(end)
+      ends.delete(end)
       if (!raw.writableEnded) raw.end()
     }
     const send = (chunk: string): void => {
       if (closed) return
       if (raw.writableLength > MAX_STREAM_BACKLOG_BYTES) {
-        req.log.warn({ subtree }, 'stream client too far behind; closing its stream')
+        req.log.warn(logFields ?? {}, `${what} client too far behind; closing its stream`)
         end()
         return
       }
       raw.write(chunk)
     }
-    unsubscribe = twin.onEvent((e) => {
-      if (inSubtree(e, subtree)) send(`event: ${e.type}\nid: ${++seq}\ndata: ${JSON.stringify(e)}\n\n`)
-    })
-    open.add(end)
+    unsubscribe = subscribe((e) => send(`event: ${e.type}\nid: ${++seq}\ndata: ${JSON.stringify(e)}\n\n`))
+    ends.add(end)
     // The response's 'close' fires when the client goes away (or after end()).
     raw.on('close', end)
     raw.on('error', end)
   })
 
   app.addHook('preClose', (done) => {
-    for (const end of [...open]) end()
+    for (const end of [...ends]) end()
     done()
   })
 
   return {
     get clients() {
-      return open.size
+      return ends.size
     },
     closeAll() {
-      for (const end of [...open]) end()
+      for (const end of [...ends]) end()
     },
   }
+}
+
+/** Registers the hospital's `GET /api/stream` (optionally one subtree) and returns the hub of open streams. */
+export function registerStream(app: FastifyInstance, twin: TwinView, heartbeatMs: number): StreamHub {
+  return registerEventStream<TwinEvent>(app, heartbeatMs, (req) => {
+    const subtree = stringParam((req.query ?? {}) as Record<string, unknown>, 'subtree')
+    if (subtree !== undefined && !hasNode(twin.tree(), subtree)) {
+      throw new AggregatorError('RHN_AGG_NOT_FOUND', `subtree: no node with id "${subtree}"`)
+    }
+    return {
+      subscribe: (emit) => twin.onEvent((e) => {
+        if (inSubtree(e, subtree)) emit(e)
+      }),
+      logFields: { subtree },
+    }
+  })
 }
