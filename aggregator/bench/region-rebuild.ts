@@ -11,7 +11,7 @@
  * Per cadence it prints: the time until the view is ready (`/healthz` `view.ready`: every figure,
  * level, flow and trend a full replay would show; the figure judged against 10 s), the CPU and the
  * part spent reading (HTTP + JSON) until then; and the time until the history is backfilled (every
- * snapshot's points in the store, only changed values written), with its CPU, the time requests
+ * snapshot's points in the store, as the live twin writes them), with its CPU, the time requests
  * were in flight (the backfill asks for the next page while it folds and writes the current one, so
  * this overlaps the work rather than adding to it) and the values written of those made.
  *
@@ -68,7 +68,7 @@ interface Result {
   ready: Phase
   tailTxs: number
   /** Absent when the backfill was not measured in this run. */
-  backfill?: Phase & { written: number; skipped: number; stored: number }
+  backfill?: Phase & { written: number; stored: number }
 }
 
 /** A `LedgerClient` that adds up the time its answers took (request, transfer and JSON parse). */
@@ -150,7 +150,7 @@ async function rebuild(history: RegionHistory, backfill: boolean): Promise<Resul
         const ms = performance.now() - start
         const cpu = process.cpuUsage(cpu0)
         const b = region.backfill!.status()
-        result.backfill = { ms, cpuMs: (cpu.user + cpu.system) / 1000, readMs: source.ms, requests: source.requests, written: b.written, skipped: b.skipped, stored: region.store!.stats().writtenPoints }
+        result.backfill = { ms, cpuMs: (cpu.user + cpu.system) / 1000, readMs: source.ms, requests: source.requests, written: b.written, stored: region.store!.stats().writtenPoints }
       }
       return result
     } finally {
@@ -191,11 +191,11 @@ const rows = results.map((r) => {
     `${s(b.ms * scale)}${r.days < DAYS ? ` (${s(b.ms)} for ${r.days} d, ×${scale})` : ''}`,
     s(b.cpuMs * scale),
     share(b),
-    `${fmt(b.written)} / ${fmt(b.written + b.skipped)}`,
+    fmt(b.written),
     `${(r.ready.ms / TARGET_MS).toFixed(2)}×`,
   ]
 })
-const head = ['period', `snapshots, ${DAYS} d`, 'view ready', 'CPU', 'reading', `history backfilled, ${DAYS} d`, 'CPU', 'requests in flight', 'values written / made', 'ready vs 10 s']
+const head = ['period', `snapshots, ${DAYS} d`, 'view ready', 'CPU', 'reading', `history backfilled, ${DAYS} d`, 'CPU', 'requests in flight', 'points written', 'ready vs 10 s']
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
 const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')
 console.log()

@@ -4,16 +4,16 @@
  * by replaying the feed into a shadow state (the live one is never touched) and making each snapshot's
  * points as the live twin does (`SnapshotPoints`), so the history equals what a replay would write.
  *
- * A point is written only for fields whose value changed since the last one written for that series
- * (asset + metric): a 60 s snapshot of an unchanged unit adds no information, and the last point holds
- * until the next one (read a range with `agg=last` buckets, or from the point before it). The first
- * value of every series is always written. Points go to the store in large batches (the store commits
- * one transaction per batch), and the store is flushed every {@link FLUSH_EVERY_POINTS} points, which
- * also bounds the memory a fast reader can fill ahead of SQLite.
+ * Every snapshot's points are written, as the live twin writes them: history read back after a rebuild
+ * is the same series a region that ran all along holds (regular samples, so `every`/`agg` buckets and
+ * means are right), not a change-only subset. That makes the backfill the slow part of a rebuild; it
+ * runs behind a view that is already exact, and reports its progress. Points go to the store in large
+ * batches (the store commits one transaction per batch), and the store is flushed every
+ * {@link FLUSH_EVERY_POINTS} points, which also bounds the memory a fast reader can fill ahead of SQLite.
  */
 import type { ConfirmedPage, EscalationConfig, Registry } from '@rhn/protocols'
 import type { Logger } from 'pino'
-import type { StoredValue, TelemetryPoint, TelemetryStore } from '../store/types.js'
+import type { TelemetryPoint, TelemetryStore } from '../store/types.js'
 import { DEFAULT_PAGE_LIMIT, MAX_RETRY_MS, type ConfirmedSource } from './feed.js'
 import { SnapshotPoints } from './snapshot-points.js'
 import { applyConfirmed, emptyRegionState } from './state.js'
@@ -48,38 +48,10 @@ export interface BackfillStatus {
   to: number
   cursor: number
   done: boolean
-  /** Field values written, and skipped as unchanged. */
+  /** Points handed to the store. */
   written: number
-  skipped: number
   startedAt: number
   finishedAt?: number
-}
-
-/** Keeps, per series, the last value written, and passes on only the fields that changed. */
-export class ChangedFields {
-  readonly #last = new Map<string, Map<string, StoredValue>>()
-  written = 0
-  skipped = 0
-
-  /** The point with only its changed fields, or undefined when none changed. */
-  keep(p: TelemetryPoint): TelemetryPoint | undefined {
-    let last = this.#last.get(p.tags.asset)
-    if (last === undefined) this.#last.set(p.tags.asset, (last = new Map<string, StoredValue>()))
-    let fields: Record<string, StoredValue> | undefined
-    let all = true
-    for (const [k, v] of Object.entries(p.fields)) {
-      if (last.get(k) === v) {
-        this.skipped += 1
-        all = false
-        continue
-      }
-      last.set(k, v)
-      this.written += 1
-      ;(fields ??= {})[k] = v
-    }
-    if (fields === undefined) return undefined
-    return all ? p : { ...p, fields }
-  }
 }
 
 /** The background writer of history up to a cursor; `start` once, `stop` aborts. */
@@ -88,7 +60,7 @@ export class HistoryBackfill {
   readonly #init: HistoryBackfillInit
   readonly #now: () => number
   readonly #abort = new AbortController()
-  readonly #filter = new ChangedFields()
+  #written = 0
   #cursor = 0
   #loop: Promise<void> | undefined
   #startedAt = 0
@@ -109,8 +81,7 @@ export class HistoryBackfill {
       to,
       cursor: this.#cursor,
       done,
-      written: this.#filter.written,
-      skipped: this.#filter.skipped,
+      written: this.#written,
       startedAt: this.#startedAt,
       ...(this.#finishedAt === undefined ? {} : { finishedAt: this.#finishedAt }),
     }
@@ -174,14 +145,12 @@ export class HistoryBackfill {
         if (item.cursor > to) break
         for (const ch of applyConfirmed(shadow, [item])) {
           if (ch.type !== 'snapshot') continue
-          for (const p of points.of(region, ch.hospital, shadow.hospitals[ch.hospital]!)) {
-            const kept = this.#filter.keep(p)
-            if (kept !== undefined) batch.push(kept)
-          }
+          for (const p of points.of(region, ch.hospital, shadow.hospitals[ch.hospital]!)) batch.push(p)
         }
       }
       this.#cursor = after
       if (batch.length > 0) store.write(batch)
+      this.#written += batch.length
       sinceFlush += batch.length
       if (sinceFlush >= FLUSH_EVERY_POINTS) {
         sinceFlush = 0
@@ -189,14 +158,14 @@ export class HistoryBackfill {
         await store.flush().catch(() => undefined)
       }
       if (this.#cursor / to >= nextLog) {
-        logger.info({ backfilled: Number((this.#cursor / to).toFixed(2)), cursor: this.#cursor, to, written: this.#filter.written, skipped: this.#filter.skipped }, 'history backfill progress')
+        logger.info({ backfilled: Number((this.#cursor / to).toFixed(2)), cursor: this.#cursor, to, written: this.#written }, 'history backfill progress')
         nextLog = Math.floor((this.#cursor / to) * 10 + 1) / 10
       }
     }
     if (signal.aborted) return
     await store.flush().catch(() => undefined)
     this.#finishedAt = this.#now()
-    logger.info({ to, written: this.#filter.written, skipped: this.#filter.skipped, ms: this.#finishedAt - this.#startedAt }, 'history backfill done')
+    logger.info({ to, written: this.#written, ms: this.#finishedAt - this.#startedAt }, 'history backfill done')
     this.#init.onDone?.()
   }
 }

@@ -6,7 +6,7 @@
 export { RegionAggregator, type RegionAggregatorInit } from './region-aggregator.js'
 export { RegionTwin, type RegionEvent, type RegionTwinComponents, type ScopeCapacity } from './region-twin.js'
 export { LedgerFeed, DEFAULT_PAGE_LIMIT, MAX_RETRY_MS, type ConfirmedSource, type LedgerFeedComponents, type LedgerFeedInit, type LedgerFeedStatus } from './feed.js'
-export { HistoryBackfill, ChangedFields, FLUSH_EVERY_POINTS, type BackfillStatus, type HistoryBackfillComponents, type HistoryBackfillInit } from './backfill.js'
+export { HistoryBackfill, FLUSH_EVERY_POINTS, type BackfillStatus, type HistoryBackfillComponents, type HistoryBackfillInit } from './backfill.js'
 export { ViewStart, type ViewStartComponents } from './view-start.js'
 export { seedFromLedger, regionStateOf, addTrendTail, type Seeded, type SeedComponents } from './seed.js'
 export { SnapshotPoints } from './snapshot-points.js'
