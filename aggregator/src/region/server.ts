@@ -8,7 +8,7 @@ import { checkConfig } from '../api/options.js'
 import { STATUS_OF_CODE } from '../api/server.js'
 import { createServerBase, registerHealthAndMetrics } from '../api/server-base.js'
 import type { ApiServerConfig } from '../api/types.js'
-import { registerUi } from '../ui/index.js'
+import { REGION_PAGE, registerUi } from '../ui/index.js'
 import { registerRegionRoutes, type RegionRouteComponents } from './routes.js'
 import { registerRegionStream } from './stream.js'
 
@@ -40,7 +40,7 @@ export function createRegionServer(o: RegionServerOptions): FastifyInstance {
     registerRegionRoutes(api, { ...o, principalOf })
     const hub = registerRegionStream(api, o.twin, o.heartbeatMs)
     registerHealthAndMetrics(api, { health: o.health, metrics: o.metrics, streamClients: () => hub.clients })
-    registerUi(api, undefined, 'region.html')
+    registerUi(api, undefined, REGION_PAGE)
     done()
   })
 

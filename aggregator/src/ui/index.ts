@@ -1,2 +1,2 @@
 /** The aggregator's web page: static files and the routes that serve them. */
-export { UI_CSP, UI_STATIC_DIR, loadUiAssets, registerUi } from './serve.js'
+export { HOSPITAL_PAGE, REGION_PAGE, UI_CSP, UI_STATIC_DIR, loadUiAssets, registerUi, renderPage, type Asset, type UiPage } from './serve.js'

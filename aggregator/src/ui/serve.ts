@@ -24,7 +24,8 @@ const TYPES: Readonly<Record<string, string>> = {
  */
 export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-interface Asset {
+/** One file of the page, read once. */
+export interface Asset {
   body: Buffer
   type: string
 }
@@ -39,11 +40,36 @@ export function loadUiAssets(dir: URL = UI_STATIC_DIR): ReadonlyMap<string, Asse
   return assets
 }
 
-/**
- * Registers `GET /` and `GET /ui/:file`. `index` is the page served at `/`: `index.html` (the hospital
- * page) or `region.html` (the region page, issue 7).
- */
-export function registerUi(app: FastifyInstance, assets: ReadonlyMap<string, Asset> = loadUiAssets(), index = 'index.html'): void {
+/** A page served at `/`: the shell both pages share (`page.html`) with the page's own title, style sheets and script. */
+export interface UiPage {
+  /** The document title until the page draws its view. */
+  readonly title: string
+  /** The page's module script, a file in `static/`. */
+  readonly script: string
+  /** Style sheets in `static/` after `style.css`. */
+  readonly styles?: readonly string[]
+}
+
+/** The hospital page (issue 5). */
+export const HOSPITAL_PAGE: UiPage = Object.freeze({ title: 'RHN hospital twin', script: 'app.js' })
+
+/** The region page (issue 7). */
+export const REGION_PAGE: UiPage = Object.freeze({ title: 'RHN region twin', script: 'region.js', styles: Object.freeze(['region.css']) })
+
+/** The shell's file, and the comment in its head where a page's own head goes. */
+const SHELL = 'page.html'
+const HEAD_SLOT = '<!-- page head -->'
+
+/** The shell with `page`'s head; undefined without a shell. Titles and file names are this module's constants: no escaping. */
+export function renderPage(assets: ReadonlyMap<string, Asset>, page: UiPage): Asset | undefined {
+  const shell = assets.get(SHELL)
+  if (shell === undefined) return undefined
+  const head = [`<title>${page.title}</title>`, ...(page.styles ?? []).map((css) => `<link rel="stylesheet" href="/ui/${css}">`), `<script type="module" src="/ui/${page.script}"></script>`]
+  return { type: shell.type, body: Buffer.from(shell.body.toString('utf8').replace(HEAD_SLOT, head.join('\n  '))) }
+}
+
+/** Registers `GET /` (`page`: {@link HOSPITAL_PAGE} or {@link REGION_PAGE}) and `GET /ui/:file`. */
+export function registerUi(app: FastifyInstance, assets: ReadonlyMap<string, Asset> = loadUiAssets(), page: UiPage = HOSPITAL_PAGE): void {
   const headers = {
     'content-security-policy': UI_CSP,
     'x-content-type-options': 'nosniff',
@@ -53,10 +79,10 @@ export function registerUi(app: FastifyInstance, assets: ReadonlyMap<string, Ass
   }
   const serve = (name: string) => assets.get(name)
   const anonymous = { config: { access: { role: 'anonymous' as const } } }
+  const index = renderPage(assets, page)
   app.get('/', anonymous, (_req, reply) => {
-    const page = serve(index)
-    if (page === undefined) return reply.code(404).send({ code: 'RHN_AGG_NOT_FOUND', message: 'the web page is not installed' })
-    return reply.headers(headers).type(page.type).send(page.body)
+    if (index === undefined) return reply.code(404).send({ code: 'RHN_AGG_NOT_FOUND', message: 'the web page is not installed' })
+    return reply.headers(headers).type(index.type).send(index.body)
   })
   app.get('/ui/:file', anonymous, (req, reply) => {
     const { file } = req.params as { file: string }

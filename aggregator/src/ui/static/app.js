@@ -1,37 +1,42 @@
-// RHN hospital twin page: login (bearer token kept in sessionStorage), hash routing between the
-// hospital tree, asset pages, alarms and capacity, and one live EventSource on /api/stream.
+// RHN hospital twin page: hash routing between the hospital tree, asset pages, alarms and capacity,
+// live through the session's stream (sign-in, API calls and the stream are session.js, shared with
+// the region page).
 import { assetView } from './asset.js'
 import { h } from './dom.js'
+import { $, createSession, onError, say } from './session.js'
 import { alarmTable, capacityView, flowsPanel, nodeView } from './views.js'
 
-const TOKEN_KEY = 'rhn.token'
-const $ = (id) => document.getElementById(id)
+const state = { tree: null, current: null, refreshTimer: null }
 
-const state = { token: null, principal: null, tree: null, source: null, current: null, refreshTimer: null }
+const session = createSession({
+  render,
+  events: ['value', 'online', 'alarm'],
+  onEvent: (msg) => {
+    const e = JSON.parse(msg.data)
+    if (e.type === 'alarm') void refreshAlarmCount().catch(onError)
+    state.current?.onEvent(e)
+  },
+  onSignOut: () => {
+    state.current = null
+    $('token').focus()
+  },
+})
+const { api, canAct: canAck } = session
 
-/** Calls the API with the bearer token; a 401 signs out. Throws with the server's message. */
-async function api(path, init = {}) {
-  const res = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${state.token}` } })
-  if (res.status === 401) {
-    signOut('Your token is not valid (any more). Sign in again.')
-    throw new Error('unauthorized')
-  }
-  const body = await res.json().catch(() => ({}))
-  if (!res.ok) throw new Error(body.message ?? `${res.status} ${res.statusText}`)
-  return body
-}
-
-const canAck = () => state.principal !== null && (state.principal.role === 'engineer' || state.principal.role === 'admin')
-
-function say(text, isError = false) {
-  const el = $('status')
-  el.textContent = text
-  el.className = isError ? 'status error' : 'status'
-}
-
-function onError(err) {
-  if (err?.message !== 'unauthorized') say(`Error: ${err?.message ?? err}`, true)
-}
+// The hospital page's own parts of the shell: its name and the navigation.
+$('page-name').textContent = 'hospital twin'
+$('session').before(
+  h(
+    'nav',
+    { id: 'nav', 'aria-label': 'Main', hidden: true },
+    // The spaces between the links are the ones the markup had (the links are inline).
+    h('a', { href: '#/' }, 'Hospital'),
+    ' ',
+    h('a', { href: '#/alarms' }, 'Alarms ', h('span', { id: 'alarm-count', class: 'badge', 'aria-label': 'active alarms' }, '0')),
+    ' ',
+    h('a', { href: '#/capacity' }, 'Capacity'),
+  ),
+)
 
 async function acknowledge(alarm) {
   try {
@@ -68,7 +73,7 @@ async function render() {
   const id = rest.join('/')
   const view = $('view')
   state.tree = await api('/api/twin')
-  $('hospital-name').textContent = state.tree.name
+  $('page-name').textContent = state.tree.name
   void refreshAlarmCount().catch(onError)
   state.current = null
   if (kind === 'asset' && id) {
@@ -109,58 +114,5 @@ function scheduleRefresh() {
   }, 2000)
 }
 
-/** One EventSource for the session. It cannot send headers, so the token goes as ?access_token= (stream route only). */
-function connectStream() {
-  const es = new EventSource(`/api/stream?access_token=${encodeURIComponent(state.token)}`)
-  const live = $('live')
-  es.onopen = () => { live.textContent = 'Live: connected'; live.classList.add('on') }
-  es.onerror = () => { live.textContent = 'Live: reconnecting…'; live.classList.remove('on') }
-  for (const type of ['value', 'online', 'alarm']) {
-    es.addEventListener(type, (msg) => {
-      const e = JSON.parse(msg.data)
-      if (e.type === 'alarm') void refreshAlarmCount().catch(onError)
-      state.current?.onEvent(e)
-    })
-  }
-  state.source = es
-}
-
-function showApp(on) {
-  $('login-view').hidden = on
-  $('app-view').hidden = !on
-  $('nav').hidden = !on
-  $('session').hidden = !on
-}
-
-async function signIn(token) {
-  state.token = token
-  state.principal = await api('/api/session')
-  sessionStorage.setItem(TOKEN_KEY, token)
-  $('who').textContent = `${state.principal.name} (${state.principal.role})`
-  showApp(true)
-  connectStream()
-  await render()
-}
-
-function signOut(message = '') {
-  sessionStorage.removeItem(TOKEN_KEY)
-  state.source?.close()
-  Object.assign(state, { token: null, principal: null, source: null, current: null })
-  showApp(false)
-  $('login-error').textContent = message
-  $('token').value = ''
-  $('token').focus()
-}
-
-$('login-form').addEventListener('submit', (e) => {
-  e.preventDefault()
-  $('login-error').textContent = ''
-  const token = $('token').value.trim()
-  signIn(token).catch((err) => { if (err.message !== 'unauthorized') $('login-error').textContent = err.message })
-})
-$('sign-out').addEventListener('click', () => signOut('Signed out.'))
-window.addEventListener('hashchange', () => { if (state.token) { say(''); void render().catch(onError) } })
-
-const saved = sessionStorage.getItem(TOKEN_KEY)
-if (saved) void signIn(saved).catch(() => signOut())
-else showApp(false)
+window.addEventListener('hashchange', () => { if (session.signedIn) { say(''); void render().catch(onError) } })
+session.start()

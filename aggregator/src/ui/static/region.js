@@ -1,37 +1,23 @@
 // RHN region page (issue 7): hospitals side by side with occupancy by unit type, OPEL level and
 // reason, PPE days of supply, open requests, rebalancing recommendations with a one-step "Request",
-// and when each figure was taken and confirmed. Live through one EventSource on /api/stream.
+// and when each figure was taken and confirmed. Live through the session's stream (sign-in, API calls
+// and the stream are session.js, shared with the hospital page).
 import { fmtTime, fmtValue, h, pair, table } from './dom.js'
+import { $, createSession, onError, say } from './session.js'
 
-const TOKEN_KEY = 'rhn.token'
-const $ = (id) => document.getElementById(id)
-const state = { token: null, principal: null, source: null, timer: null, notes: new Map() }
+const state = { timer: null, notes: new Map() }
 
 const UNIT_LABELS = { icu: 'ICU', hdu: 'HDU', ed: 'ED', ward: 'Ward', theatre: 'Theatre', isolation: 'Isolation' }
 
-/** Calls the API with the bearer token; a 401 signs out. Throws with the server's message. */
-async function api(path, init = {}) {
-  const res = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${state.token}` } })
-  if (res.status === 401) {
-    signOut('Your token is not valid (any more). Sign in again.')
-    throw new Error('unauthorized')
-  }
-  const body = await res.json().catch(() => ({}))
-  if (!res.ok) throw new Error(body.message ?? `${res.status} ${res.statusText}`)
-  return body
-}
+const session = createSession({ render, events: ['snapshot', 'flow', 'escalation', 'ledger', 'recommendations'], onEvent: scheduleRender })
+const { api, canAct: canRequest } = session
 
-const canRequest = () => state.principal !== null && (state.principal.role === 'engineer' || state.principal.role === 'admin')
+// The region page's own parts of the shell: its name, the wide layout and the ledger banner.
+$('page-name').textContent = 'region twin'
+$('main').classList.add('wide')
+$('app-view').prepend(h('p', { id: 'ledger', class: 'ledger-down', role: 'alert', hidden: true }))
+
 const percent = (a, b) => (b > 0 ? `${Math.round((a / b) * 100)} %` : '—')
-
-function say(text, isError = false) {
-  $('status').textContent = text
-  $('status').className = isError ? 'status error' : 'status'
-}
-
-function onError(err) {
-  if (err?.message !== 'unauthorized') say(`Error: ${err?.message ?? err}`, true)
-}
 
 function opel(e, label) {
   return h('p', { class: 'reason' }, h('span', { class: `opel opel-${e.level}`, 'data-level': e.level, 'aria-label': `${label} OPEL ${e.level}` }, `OPEL ${e.level}`), e.reason)
@@ -132,7 +118,7 @@ function showLedger(health) {
 async function render() {
   const [region, flows, advice, health] = await Promise.all([api('/api/region'), api('/api/region/flows'), api('/api/region/recommendations'), fetch('/healthz').then((r) => r.json())])
   const hospitals = await api('/api/region/hospitals')
-  $('region-name').textContent = region.name
+  $('page-name').textContent = region.name
   document.title = `${region.name} — RHN`
   showLedger(health)
   $('view').replaceChildren(
@@ -156,49 +142,7 @@ function scheduleRender() {
   }, 250)
 }
 
-function connectStream() {
-  const es = new EventSource(`/api/stream?access_token=${encodeURIComponent(state.token)}`)
-  const live = $('live')
-  es.onopen = () => { live.textContent = 'Live: connected'; live.classList.add('on') }
-  es.onerror = () => { live.textContent = 'Live: reconnecting…'; live.classList.remove('on') }
-  for (const type of ['snapshot', 'flow', 'escalation', 'ledger', 'recommendations']) es.addEventListener(type, scheduleRender)
-  state.source = es
-}
-
-function showApp(on) {
-  $('login-view').hidden = on
-  $('app-view').hidden = !on
-  $('session').hidden = !on
-}
-
-async function signIn(token) {
-  state.token = token
-  state.principal = await api('/api/session')
-  sessionStorage.setItem(TOKEN_KEY, token)
-  $('who').textContent = `${state.principal.name} (${state.principal.role})`
-  showApp(true)
-  connectStream()
-  await render()
-}
-
-function signOut(message = '') {
-  sessionStorage.removeItem(TOKEN_KEY)
-  state.source?.close()
-  Object.assign(state, { token: null, principal: null, source: null })
-  showApp(false)
-  $('login-error').textContent = message
-  $('token').value = ''
-}
-
-$('login-form').addEventListener('submit', (e) => {
-  e.preventDefault()
-  $('login-error').textContent = ''
-  signIn($('token').value.trim()).catch((err) => { if (err.message !== 'unauthorized') $('login-error').textContent = err.message })
-})
-$('sign-out').addEventListener('click', () => signOut('Signed out.'))
 // The ledger banner also follows /healthz between events (an outage sends no event of its own until it is noticed).
-setInterval(() => { if (state.token) void fetch('/healthz').then((r) => r.json()).then(showLedger).catch(() => {}) }, 5000)
+setInterval(() => { if (session.signedIn) void fetch('/healthz').then((r) => r.json()).then(showLedger).catch(() => {}) }, 5000)
 
-const saved = sessionStorage.getItem(TOKEN_KEY)
-if (saved) void signIn(saved).catch(() => signOut())
-else showApp(false)
+session.start()
