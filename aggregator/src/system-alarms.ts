@@ -102,6 +102,10 @@ export class SystemAlarmView implements TwinView {
     return { ...own }
   }
 
+  onChange(listener: () => void): () => void {
+    return this.#twin.onChange(listener)
+  }
+
   onEvent(listener: (e: TwinEvent) => void): () => void {
     this.#listeners.add(listener)
     const off = this.#twin.onEvent(listener)

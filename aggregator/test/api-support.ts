@@ -42,6 +42,7 @@ const cv = (value: CurrentValue['value'], unit?: string, timestamp = NOW): Curre
 /** A fake twin: hospital RXA ▸ ICU (bay A: 2 ventilators, 2 beds) and Ward 3 (bay B: 1 bed). */
 export class FakeTwin implements TwinView {
   readonly listeners = new Set<(e: TwinEvent) => void>()
+  readonly changeListeners = new Set<() => void>()
   /** Every `acknowledge` call, in order. */
   readonly acks: { id: string; by: string }[] = []
   readonly assets = new Map<string, AssetView>()
@@ -113,6 +114,11 @@ export class FakeTwin implements TwinView {
     return () => this.listeners.delete(listener)
   }
 
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener)
+    return () => this.changeListeners.delete(listener)
+  }
+
   /** Emits `e` to every listener (and applies a value event to the asset's current values). */
   emit(e: TwinEvent): void {
     if (e.type === 'value') {
@@ -120,6 +126,7 @@ export class FakeTwin implements TwinView {
       if (a !== undefined) a.values[e.metric] = e.value
     }
     for (const l of [...this.listeners]) l(e)
+    if (e.type !== 'alarm') for (const l of [...this.changeListeners]) l()
   }
 }
 

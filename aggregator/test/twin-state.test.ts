@@ -48,6 +48,21 @@ describe('twin state', () => {
     expect(twin.asset(VENT)!.values['Ventilation/PEEP']!.value).toBe(8)
   })
 
+  it('tells change subscribers once per message that made a value current, not for a value older than the current one', () => {
+    const { twin } = makeTwin()
+    let changes = 0
+    const off = twin.onChange(() => changes++)
+    twin.apply(data(VENT, { 'Ventilation/PEEP': 8, 'Ventilation/RespiratoryRate': 14 }, T0 + 60_000))
+    expect(changes).toBe(2) // the device came online, and its values (two metrics, one call)
+    twin.apply(data(VENT, { 'Ventilation/PEEP': 7 }, T0 + 50_000)) // stored only: nothing a person sees moved
+    expect(changes).toBe(2)
+    twin.apply(data(VENT, { 'Ventilation/PEEP': 9, 'Ventilation/RespiratoryRate': 15 }, T0 + 70_000))
+    expect(changes).toBe(3)
+    off()
+    twin.apply(data(VENT, { 'Ventilation/PEEP': 10 }, T0 + 80_000))
+    expect(changes).toBe(3)
+  })
+
   it('takes a device value timed before a BIRTH that said "not known yet" (the device clock lags the gateway)', () => {
     const { twin } = makeTwin()
     twin.apply(birth(VENT, { 'Status/OperatingMode': null }, T0 + 60_000))

@@ -41,7 +41,7 @@ export interface EscalationChange {
 
 /** What the monitor needs (js-libp2p "components"). */
 export interface EscalationMonitorComponents {
-  twin: Pick<TwinView, 'tree' | 'onEvent'>
+  twin: Pick<TwinView, 'tree' | 'onChange'>
   /** The aggregator's system alarms (`SystemAlarmView`). */
   alarms: { raise(r: SystemAlarmRaise): unknown; clear(key: string, at: number): void }
   config: EscalationConfig
@@ -91,8 +91,7 @@ export class EscalationMonitor {
   start(): void {
     if (this.#off !== undefined) return
     this.evaluate()
-    this.#off = this.#c.twin.onEvent((e) => {
-      if (e.type === 'alarm') return
+    this.#off = this.#c.twin.onChange(() => {
       this.#debounce ??= setTimeout(() => {
         this.#debounce = undefined
         this.evaluate()

@@ -66,6 +66,7 @@ export class Twin implements TwinView {
   private readonly signals: Signals
   private readonly liveness: Liveness
   private readonly listeners = new Set<(e: TwinEvent) => void>()
+  private readonly changeListeners = new Set<() => void>()
   private readonly metrics = new Map<string, MetricInfo>()
   private readonly now: () => number
   private readonly log: TwinLogger
@@ -113,6 +114,7 @@ export class Twin implements TwinView {
     const emitting = this.listeners.size > 0
     // A birth or any live value is a sign of life; a replay of historical values alone is not.
     if (birthUnits !== undefined || metrics.some((m) => !m.historical)) this.liveness.seen(asset, at)
+    let changed = false
     for (const m of metrics) {
       const stored = toStoredValue(m.value)
       if (stored !== undefined) points.add(m.name, stored, m.timestamp)
@@ -131,10 +133,12 @@ export class Twin implements TwinView {
         current.timestamp = m.timestamp
         if (unit !== undefined) current.unit = unit
       }
+      changed = true
       if (emitting) this.emit({ type: 'value', asset: asset.info.id, path: asset.info.path, metric: m.name, value: copyValue(current) })
       if (info.role.kind !== 'plain' || info.ruled === true) this.signals.apply(asset, m.name, info, value, m.timestamp, at)
     }
     asset.markDirty()
+    if (changed) this.changed()
     return points.points
   }
 
@@ -263,7 +267,26 @@ export class Twin implements TwinView {
     this.emit({ type: 'alarm', asset: alarm.asset, path: alarm.path, alarm: { ...alarm } })
   }
 
+  /** Subscribes to "the figures moved" (see {@link TwinView.onChange}); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener)
+    return () => {
+      this.changeListeners.delete(listener)
+    }
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener()
+      } catch (err) {
+        this.log.warn({ err }, 'twin change listener threw')
+      }
+    }
+  }
+
   private emit(e: TwinEvent): void {
+    if (e.type !== 'value' && e.type !== 'alarm') this.changed()
     for (const listener of this.listeners) {
       try {
         listener(e)

@@ -86,4 +86,11 @@ export interface TwinView {
   alarms(filter?: { state?: AlarmState; asset?: string }): Alarm[]
   acknowledge(alarmId: string, by: string): Alarm | undefined
   onEvent(listener: (e: TwinEvent) => void): () => void
+  /**
+   * Calls `listener` (no arguments) once per ingested message that made a value current, and on every
+   * online/offline/staleness change; not on alarms. For subscribers that only need to know the figures
+   * moved (the escalation monitor re-evaluates, debounced): unlike `onEvent`, subscribing to it does
+   * not make the twin build an event and a value copy for every metric of every message.
+   */
+  onChange(listener: () => void): () => void
 }
