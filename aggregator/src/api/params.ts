@@ -4,6 +4,7 @@
  * a 400 that names it").
  */
 import { AggregatorError } from '../errors.js'
+import { HISTORY_AGGREGATES, type HistoryQuery } from '../store/types.js'
 
 /** Throws the 400 error for `name`. */
 export function badParameter(name: string, problem: string): never {
@@ -56,4 +57,26 @@ export function parseDuration(name: string, raw: string): number {
   const ms = m === null ? NaN : Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? NaN)
   if (!Number.isFinite(ms) || ms <= 0) badParameter(name, `must be a positive duration like 30s, 1m, 1h or ms (got "${raw}")`)
   return ms
+}
+
+/** The window and buckets of a history query, as both the hospital and the region API read them. */
+export type HistoryWindow = Pick<HistoryQuery, 'from' | 'to' | 'everyMs' | 'agg'>
+
+/**
+ * Reads `from`, `to` (default now), `every` and `agg` of a history query: `from` defaults to
+ * `defaultWindowMs` before `to` and must be before it, `agg` needs `every`, and `every` may not cut
+ * the window into more than `maxBuckets` buckets.
+ */
+export function parseHistoryWindow(query: Record<string, unknown>, now: number, defaultWindowMs: number, maxBuckets: number): HistoryWindow {
+  const fromRaw = stringParam(query, 'from')
+  const toRaw = stringParam(query, 'to')
+  const to = toRaw === undefined ? now : parseTime('to', toRaw)
+  const from = fromRaw === undefined ? to - defaultWindowMs : parseTime('from', fromRaw)
+  if (from >= to) badParameter('from', 'must be before to')
+  const everyRaw = stringParam(query, 'every')
+  const everyMs = everyRaw === undefined ? undefined : parseDuration('every', everyRaw)
+  const agg = enumParam(query, 'agg', HISTORY_AGGREGATES)
+  if (agg !== undefined && everyMs === undefined) badParameter('agg', 'needs every (the bucket width)')
+  if (everyMs !== undefined && (to - from) / everyMs > maxBuckets) badParameter('every', `gives more than ${maxBuckets} buckets between from and to; use a wider bucket`)
+  return { from, to, ...(everyMs === undefined ? {} : { everyMs }), ...(agg === undefined ? {} : { agg }) }
 }

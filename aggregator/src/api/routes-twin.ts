@@ -5,10 +5,10 @@
 import { getMetric, isKnownMetric } from '@rhn/protocols'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AggregatorError } from '../errors.js'
-import { HISTORY_AGGREGATES, type HistoryQuery } from '../store/types.js'
+import type { HistoryQuery } from '../store/types.js'
 import type { AlarmState } from '../twin/types.js'
 import type { RouteAccess } from './auth.js'
-import { badParameter, enumParam, parseDuration, parseTime, stringParam } from './params.js'
+import { badParameter, enumParam, parseHistoryWindow, stringParam } from './params.js'
 import type { ApiPrincipal, ApiServerComponents } from './types.js'
 
 /** History window when `from` is omitted, ms (1 h: what the asset page's chart shows first). */
@@ -33,19 +33,7 @@ const idOf = (req: FastifyRequest): string => (req.params as { id: string }).id
 export function parseHistoryQuery(asset: string, query: Record<string, unknown>, now: number): HistoryQuery {
   const metric = stringParam(query, 'metric', true)
   if (!isKnownMetric(metric)) badParameter('metric', `"${metric}" is not in the metric catalogue`)
-  const fromRaw = stringParam(query, 'from')
-  const toRaw = stringParam(query, 'to')
-  const to = toRaw === undefined ? now : parseTime('to', toRaw)
-  const from = fromRaw === undefined ? to - DEFAULT_HISTORY_WINDOW_MS : parseTime('from', fromRaw)
-  if (from >= to) badParameter('from', 'must be before to')
-  const everyRaw = stringParam(query, 'every')
-  const everyMs = everyRaw === undefined ? undefined : parseDuration('every', everyRaw)
-  const agg = enumParam(query, 'agg', HISTORY_AGGREGATES)
-  if (agg !== undefined && everyMs === undefined) badParameter('agg', 'needs every (the bucket width)')
-  if (everyMs !== undefined && (to - from) / everyMs > MAX_HISTORY_BUCKETS) {
-    badParameter('every', `gives more than ${MAX_HISTORY_BUCKETS} buckets between from and to; use a wider bucket`)
-  }
-  return { asset, metric, from, to, ...(everyMs === undefined ? {} : { everyMs }), ...(agg === undefined ? {} : { agg }) }
+  return { asset, metric, ...parseHistoryWindow(query, now, DEFAULT_HISTORY_WINDOW_MS, MAX_HISTORY_BUCKETS) }
 }
 
 /** Registers the twin routes on `app`; `principalOf` returns who the request was authenticated as. */

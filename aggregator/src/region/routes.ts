@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto'
 import { UNIT_TYPES, type UnitType } from '@rhn/protocols'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RouteAccess } from '../api/auth.js'
-import { badParameter, enumParam, parseDuration, parseTime, stringParam } from '../api/params.js'
+import { badParameter, enumParam, parseHistoryWindow, stringParam } from '../api/params.js'
 import type { ApiPrincipal } from '../api/types.js'
 import { AggregatorError } from '../errors.js'
 import { toRequest, type RecommendedRequest } from '../rebalance/index.js'
-import { HISTORY_AGGREGATES, type HistoryQuery, type TelemetryStore } from '../store/types.js'
+import type { HistoryQuery, TelemetryStore } from '../store/types.js'
 import { kindOfRegionMetric, regionAsset, unitTypeScope } from './points.js'
 import type { RecommendationView, Recommender } from './recommender.js'
 import type { RegionTwin } from './region-twin.js'
@@ -52,18 +52,9 @@ export function parseRegionHistory(query: Record<string, unknown>, now: number):
   const metric = stringParam(query, 'metric', true)
   const kind = kindOfRegionMetric(metric)
   if (kind === undefined) badParameter('metric', `"${metric}" is not a region metric (Capacity/Beds/Occupied, Capacity/Ventilators/InUse, Capacity/PPE/Stock/<gtin>, Escalation/Level, …)`)
-  const toRaw = stringParam(query, 'to')
-  const fromRaw = stringParam(query, 'from')
-  const to = toRaw === undefined ? now : parseTime('to', toRaw)
-  const from = fromRaw === undefined ? to - DEFAULT_REGION_HISTORY_MS : parseTime('from', fromRaw)
-  if (from >= to) badParameter('from', 'must be before to')
-  const everyRaw = stringParam(query, 'every')
-  const everyMs = everyRaw === undefined ? undefined : parseDuration('every', everyRaw)
-  const agg = enumParam(query, 'agg', HISTORY_AGGREGATES)
-  if (agg !== undefined && everyMs === undefined) badParameter('agg', 'needs every (the bucket width)')
-  if (everyMs !== undefined && (to - from) / everyMs > MAX_REGION_HISTORY_BUCKETS) badParameter('every', `gives more than ${MAX_REGION_HISTORY_BUCKETS} buckets between from and to; use a wider bucket`)
+  const window = parseHistoryWindow(query, now, DEFAULT_REGION_HISTORY_MS, MAX_REGION_HISTORY_BUCKETS)
   const scope = unitType === undefined ? id : unitTypeScope(id, unitType)
-  return { id, ...(unitType === undefined ? {} : { unitType }), q: { asset: regionAsset(scope, kind), metric, from, to, ...(everyMs === undefined ? {} : { everyMs }), ...(agg === undefined ? {} : { agg }) } }
+  return { id, ...(unitType === undefined ? {} : { unitType }), q: { asset: regionAsset(scope, kind), metric, ...window } }
 }
 
 function neededByOf(body: unknown): number | undefined {
