@@ -4,6 +4,7 @@
  */
 export { RhnError, ValidationError, formatIssue, type Issue } from './errors/error.js'
 export { ProtocolError } from './errors/protocol-error.js'
+export { UsageError, isUsageError, stopSignal, cliFailure, runCli, type CliInit } from './cli/support.js'
 export {
   protocolErrors,
   simErrors,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { type AggregatorConfig, RhnError, parseAggregatorConfig } from '@rhn/protocols'
+import { type AggregatorConfig, parseAggregatorConfig, runCli, stopSignal, UsageError } from '@rhn/protocols'
 import { pino } from 'pino'
 import { configFileProblems } from './validate.js'
 
@@ -45,8 +45,6 @@ hospitalId), the API token file, the MQTT password and TLS files. No network. Ev
 with its key path and line. Exit 0 valid, 1 problems, 2 unreadable config file.`,
 }
 
-class UsageError extends Error {}
-
 function readConfig(file: string): { text: string; baseDir: string } {
   try {
     return { text: readFileSync(file, 'utf8'), baseDir: dirname(resolve(file)) }
@@ -73,17 +71,6 @@ async function validate(file: string): Promise<number> {
   return 0
 }
 
-/**
- * The first SIGINT or SIGTERM from now on. Listening starts before `start()`, so a signal during start
- * stops the service as soon as start has finished (or failed).
- */
-function nextSignal(): Promise<string> {
-  return new Promise<string>((done) => {
-    process.once('SIGINT', () => done('SIGINT'))
-    process.once('SIGTERM', () => done('SIGTERM'))
-  })
-}
-
 async function run(file: string, verbose: boolean): Promise<number> {
   const { text, baseDir } = readConfig(file)
   const config = parseAggregatorConfig(text, file)
@@ -91,7 +78,7 @@ async function run(file: string, verbose: boolean): Promise<number> {
   const logger = pino({ level: verbose ? 'debug' : 'info', base: { hospital: config.hospitalId } }, pino.destination(2))
   const { Aggregator } = await import('../aggregator.js')
   const aggregator = new Aggregator({ config, baseDir, logger })
-  const stopped = nextSignal()
+  const stopped = stopSignal()
   await aggregator.start()
   const tokens = aggregator.tokenNames
   console.log(`rhn-aggregator: ${config.hospitalId} running — page ${aggregator.url}`)
@@ -108,7 +95,7 @@ async function runRegion(config: AggregatorConfig, baseDir: string, verbose: boo
   const logger = pino({ level: verbose ? 'debug' : 'info', base: { region: config.regionId ?? null } }, pino.destination(2))
   const { RegionAggregator } = await import('../region/index.js')
   const region = new RegionAggregator({ config, baseDir, logger })
-  const stopped = nextSignal()
+  const stopped = stopSignal()
   await region.start()
   const tokens = region.tokenNames
   console.log(`rhn-aggregator: region ${region.twin?.registry.region.id ?? config.regionId} running — page ${region.url}`)
@@ -144,20 +131,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (err: unknown) => {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-      console.error(`rhn-aggregator: ${err.message}\n\n${HELP}`)
-      process.exitCode = 2
-    } else if (err instanceof RhnError) {
-      console.error(err.code === 'RHN_PROTO_CONFIG_INVALID' || err.code === 'RHN_PROTO_YAML_SYNTAX' ? err.message : `rhn-aggregator: ${err.code}: ${err.message}`)
-      process.exitCode = 1
-    } else {
-      console.error('rhn-aggregator: unexpected failure:', err)
-      process.exitCode = 1
-    }
-  },
-)
+runCli({ name: 'rhn-aggregator', usage: () => HELP }, () => main(process.argv.slice(2)))

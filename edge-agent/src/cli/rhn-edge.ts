@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseEdgeConfig, RhnError } from '@rhn/protocols'
+import { parseEdgeConfig, runCli, stopSignal, UsageError } from '@rhn/protocols'
 import { pino } from 'pino'
 
 const HELP = `Usage: rhn-edge <command> [options]
@@ -32,7 +32,6 @@ Options:
 
 Exit codes: 0 ok, 1 invalid config or a run-time failure, 2 bad usage or unreadable file.`
 
-class UsageError extends Error {}
 
 function readConfig(file: string): { text: string; baseDir: string } {
   try {
@@ -117,10 +116,7 @@ async function main(argv: string[]): Promise<number> {
       const agent = new EdgeAgent({ config, baseDir, logger })
       await agent.start()
       console.log(`rhn-edge: ${config.gateway.groupId}/${config.gateway.edgeNodeId} running — ${config.devices.length} device entries, broker ${config.mqtt.url}, health http://${config.health.host}:${agent.healthPort}/healthz`)
-      const signal = await new Promise<string>((done) => {
-        process.once('SIGINT', () => done('SIGINT'))
-        process.once('SIGTERM', () => done('SIGTERM'))
-      })
+      const signal = await stopSignal()
       console.log(`rhn-edge: ${signal}; stopping (drivers, outbox flush, NDEATH)…`)
       await agent.stop()
       console.log('rhn-edge: stopped.')
@@ -131,20 +127,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (err: unknown) => {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-      console.error(`rhn-edge: ${err.message}\n\n${HELP}`)
-      process.exitCode = 2
-    } else if (err instanceof RhnError) {
-      console.error(err.code === 'RHN_PROTO_CONFIG_INVALID' || err.code === 'RHN_PROTO_YAML_SYNTAX' ? err.message : `rhn-edge: ${err.code}: ${err.message}`)
-      process.exitCode = 1
-    } else {
-      console.error('rhn-edge: unexpected failure:', err)
-      process.exitCode = 1
-    }
-  },
-)
+runCli({ name: 'rhn-edge', usage: () => HELP }, () => main(process.argv.slice(2)))

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseRegistry, parseScenario, type Registry, RhnError, type Scenario } from '@rhn/protocols'
+import { parseRegistry, parseScenario, type Registry, RhnError, runCli, type Scenario, UsageError } from '@rhn/protocols'
 import { pino } from 'pino'
 import { stringify } from 'yaml'
 import { edgeConfigFor, gatewaysOf } from '../edge-config.js'
@@ -62,8 +62,6 @@ function num(name: string, value: string | undefined, min: number): number | und
   if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}, got '${value}'`)
   return n
 }
-
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -160,23 +158,22 @@ async function main(argv: string[]): Promise<number> {
   return 0
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
+runCli(
+  {
+    name: 'rhn-sim',
+    usage: () => HELP,
+    failure: (err) => {
+      // A scenario or file problem: the message says which, without the code.
+      if (err instanceof RhnError) {
+        console.error(`rhn-sim: ${err.message}`)
+        return 1
+      }
+      if (err instanceof Error && 'code' in err && err.code === 'ENOENT') {
+        console.error(`rhn-sim: ${err.message}`)
+        return 2
+      }
+      return undefined
+    },
   },
-  (err: unknown) => {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-      console.error(`rhn-sim: ${err.message}\n\n${HELP}`)
-      process.exitCode = 2
-    } else if (err instanceof RhnError) {
-      console.error(`rhn-sim: ${err.message}`)
-      process.exitCode = 1
-    } else if (err instanceof Error && 'code' in err && err.code === 'ENOENT') {
-      console.error(`rhn-sim: ${err.message}`)
-      process.exitCode = 2
-    } else {
-      console.error('rhn-sim: unexpected failure:', err)
-      process.exitCode = 1
-    }
-  },
+  () => main(process.argv.slice(2)),
 )

@@ -6,7 +6,7 @@
 import '../polyfill.js' // first: libp2p needs Promise.withResolvers on Node 20
 import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { RhnError } from '@rhn/protocols'
+import { RhnError, runCli } from '@rhn/protocols'
 import { COMMAND_HELP, HELP } from './help.js'
 import { InputError, UsageError } from './usage.js'
 
@@ -85,21 +85,22 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function failure(err: unknown): number {
+/** The usage of the command given, or the program's. */
+function usage(): string {
   const command = process.argv[2]
-  const usage = command !== undefined && COMMAND_HELP[command] !== undefined ? COMMAND_HELP[command] : HELP
-  if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-    console.error(`rhn-ledger: ${err.message}\n\n${usage}`)
-    return 2
-  }
+  return command !== undefined && COMMAND_HELP[command] !== undefined ? COMMAND_HELP[command] : HELP
+}
+
+/** The ledger's own failures; the rest as every RHN program reports them (`cliFailure`). */
+function failure(err: unknown): number | undefined {
   if (err instanceof InputError) {
     console.error(`rhn-ledger: ${err.message}`)
     return 2
   }
-  if (err instanceof RhnError) {
+  if (err instanceof RhnError && INPUT_CODES.has(err.code)) {
     // A ValidationError's message already lists every problem as file:line:col: key: message.
     console.error(err.code === 'RHN_PROTO_CONFIG_INVALID' || err.code === 'RHN_PROTO_YAML_SYNTAX' ? err.message : `rhn-ledger: ${err.code}: ${err.message}`)
-    return INPUT_CODES.has(err.code) ? 2 : 1
+    return 2
   }
   if (err instanceof Error && err.name === 'LedgerClientError') {
     console.error(`rhn-ledger: ${err.message}`)
@@ -109,15 +110,7 @@ function failure(err: unknown): number {
     console.error(`rhn-ledger: no node answered: ${(err.cause as Error | undefined)?.message ?? err.message} (is \`rhn-ledger run\` up, and is --url right?)`)
     return 1
   }
-  console.error('rhn-ledger: unexpected failure:', err)
-  return 1
+  return undefined
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (err: unknown) => {
-    process.exitCode = failure(err)
-  },
-)
+runCli({ name: 'rhn-ledger', usage, failure }, () => main(process.argv.slice(2)))

@@ -4,7 +4,7 @@
  * listens, and stops cleanly on SIGINT or SIGTERM (exit 0).
  */
 import { dirname, resolve } from 'node:path'
-import { type Genesis, type LedgerConfig, parseLedgerConfig } from '@rhn/protocols'
+import { type Genesis, type LedgerConfig, parseLedgerConfig, stopSignal } from '@rhn/protocols'
 import { pino } from 'pino'
 import { createLedgerApi } from '../api/index.js'
 import { loadGenesis } from '../chain/membership.js'
@@ -46,9 +46,7 @@ export async function run(file: string, verbose: boolean): Promise<number> {
   const { createLedgerNode } = await import('../node/ledger-node.js')
   const node = createLedgerNode({ config, genesis, baseDir, logger })
   // Listening before start: a signal during start is remembered and stops the node once start is done.
-  const stopSignal = new Promise<NodeJS.Signals>((done) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done(signal))
-  })
+  const stopped = stopSignal()
   const api = createLedgerApi({ node, token, host: config.api.host, port: config.api.port, logger })
   try {
     await node.start()
@@ -57,7 +55,7 @@ export async function run(file: string, verbose: boolean): Promise<number> {
     console.log(`rhn-ledger: ${config.memberId} (chain ${node.chain}) of ${genesis.consortiumId} running — peer id ${status.peerId}`)
     for (const addr of status.listen) console.log(`rhn-ledger: p2p ${addr}`)
     console.log(`rhn-ledger: API ${url} (submissions need the token in ${config.api.tokenFile}); data ${resolve(baseDir, config.dataDir)}, fsync ${config.fsync}`)
-    const signal = await stopSignal
+    const signal = await stopped
     console.log(`rhn-ledger: ${signal}; stopping (API, network, store)…`)
   } finally {
     await api.close()

@@ -5,8 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { formatIssue, formatPath, type KeyPath, parseYamlLocated } from '@rhn/protocols'
 
-/** Bad usage: an unknown command or flag, a missing argument, a file that cannot be read. Exit 2, with the usage. */
-export class UsageError extends Error {}
+export { UsageError } from '@rhn/protocols'
 
 /** A problem in a file the user gave (config, genesis, key, token): exit 2, message only. */
 export class InputError extends Error {}
