@@ -13,15 +13,20 @@ import type {
   ResourceOfferTx,
   ResourceRequestTx,
 } from '@rhn/protocols'
+import { STATE_KEEP } from '@rhn/protocols'
 import { trendPercent } from '../escalation/index.js'
 import type { TrendPoint } from './types.js'
 
 /** Snapshots kept per hospital in memory for the trend line (288: a day at 5-minute snapshots; older history is in the store). */
 export const MAX_TREND_POINTS = 288
-/** Requests, offers and transfers kept (the newest; 2,000 each is months of regional traffic). */
-export const MAX_FLOWS = 2_000
-/** Escalation change records kept (the newest 500). */
-export const MAX_ESCALATION_CHANGES = 500
+/**
+ * Requests, offers, decisions and transfers kept (the newest; 2,000 each is months of regional
+ * traffic). The ledger's `/api/state` carries the same number of each (`STATE_KEEP`), so a view
+ * seeded from it equals a full replay.
+ */
+export const MAX_FLOWS = STATE_KEEP.flows
+/** Escalation change records kept (the newest 500; `STATE_KEEP` as for flows). */
+export const MAX_ESCALATION_CHANGES = STATE_KEEP.escalationChanges
 /** Hour buckets of admissions kept per hospital, for the admission trend (a week). */
 export const MAX_ADMISSION_HOURS = 24 * 7
 /** The checkpoint format; a newer file is refused rather than misread. */

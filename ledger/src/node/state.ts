@@ -9,7 +9,7 @@
  * exactly as the list is); the region bench folds the same class over its synthetic feed, so what it
  * serves cannot differ from what a node would.
  */
-import type { CapacitySnapshotTx, ConfirmedTx, LedgerState, MemberCapacity } from '@rhn/protocols'
+import { type CapacitySnapshotTx, type ConfirmedTx, type LedgerState, type MemberCapacity, STATE_KEEP } from '@rhn/protocols'
 
 /** Hour buckets of admissions kept per member (168 hours that hold admissions: at least a week). */
 export const STATE_ADMISSION_HOURS = 168
@@ -46,11 +46,25 @@ export function addAdmissions(hours: [number, number][], at: number, n: number, 
   if (hours.length > max) hours.splice(0, hours.length - max)
 }
 
+/** The group a non-snapshot transaction is bounded in, and how many of the newest it keeps ({@link STATE_KEEP}). */
+function groupOf(kind: ConfirmedTx['tx']['kind']): { group: string; keep: number } {
+  switch (kind) {
+    case 'escalation-change':
+      return { group: kind, keep: STATE_KEEP.escalationChanges }
+    case 'resource-accept':
+    case 'resource-decline':
+      return { group: 'resource-decision', keep: STATE_KEEP.flows }
+    default:
+      return { group: kind, keep: STATE_KEEP.flows }
+  }
+}
+
 /** Confirmed transactions folded into a {@link LedgerState}; see the module comment. */
 export class ConfirmedState {
   #cursor = 0
   readonly #members = new Map<string, MemberFold>()
-  readonly #others: ConfirmedTx[] = []
+  /** Non-snapshot transactions by group, oldest first; trimmed to the newest `keep` in chunks (at 2 × keep). */
+  readonly #others = new Map<string, { keep: number; items: ConfirmedTx[] }>()
 
   /** The cursor of the last transaction folded (0 before any). */
   get cursor(): number {
@@ -62,7 +76,11 @@ export class ConfirmedState {
     if (item.cursor <= this.#cursor) return
     this.#cursor = item.cursor
     if (item.tx.kind !== 'capacity-snapshot') {
-      this.#others.push(item)
+      const { group, keep } = groupOf(item.tx.kind)
+      let g = this.#others.get(group)
+      if (g === undefined) this.#others.set(group, (g = { keep, items: [] }))
+      g.items.push(item)
+      if (g.items.length > 2 * keep) g.items.splice(0, g.items.length - keep)
       return
     }
     const tx = item.tx
@@ -112,6 +130,7 @@ export class ConfirmedState {
         recentFrom: m.recent[Math.max(0, m.recent.length - n)]!,
       }
     })
-    return { cursor: this.#cursor, capacity, others: [...this.#others] }
+    const others = [...this.#others.values()].flatMap((g) => g.items.slice(-g.keep)).sort((a, b) => a.cursor - b.cursor)
+    return { cursor: this.#cursor, capacity, others }
   }
 }

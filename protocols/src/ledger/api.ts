@@ -137,11 +137,22 @@ export interface MemberCapacity {
 }
 
 /**
+ * How many of the newest confirmed transactions of each kind `GET /api/state` carries in `others`
+ * (its reader keeps no more: the region's flows and escalation records are bounded by the same
+ * numbers, so a view seeded from the state equals a full replay). Requests, offers, decisions and
+ * transfers: 2,000 each, months of a region's traffic; escalation changes: the newest 500.
+ */
+export const STATE_KEEP = {
+  flows: 2_000,
+  escalationChanges: 500,
+} as const
+
+/**
  * `GET /api/state`: the confirmed state at `cursor`, equal to what folding `/api/confirmed` from the
- * start up to `cursor` gives: per member the latest capacity snapshot and its sums, and every
- * confirmed transaction that is not a capacity snapshot (requests, offers, decisions, transfers,
- * escalation changes: a person's actions, few beside the snapshots), in confirmation order.
- * Continue with `/api/confirmed?after=<cursor>`.
+ * start up to `cursor` gives a reader that keeps {@link STATE_KEEP}: per member the latest capacity
+ * snapshot and its sums, and the newest confirmed transactions that are not capacity snapshots
+ * (requests, offers, decisions, transfers, escalation changes), up to {@link STATE_KEEP} per kind,
+ * in confirmation order. Continue with `/api/confirmed?after=<cursor>`.
  */
 export interface LedgerState {
   cursor: number
