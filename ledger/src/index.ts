@@ -9,7 +9,7 @@ export { LedgerClient, LedgerClientError, DEFAULT_CLIENT_TIMEOUT_MS, type Ledger
 export { LedgerError, BLOCK_FAULT_CODES, type LedgerErrorCode } from './errors.js'
 export type { LedgerNode, LedgerNodeInit, LedgerMetrics } from './node/types.js'
 export { createLedgerNode, MAX_MEMPOOL_TXS, ANTI_ENTROPY_MS, CONFIRM_LOG_FILE } from './node/ledger-node.js'
-export { ConfirmedState, STATE_ADMISSION_HOURS, MAX_STATE_RECENT, DEFAULT_STATE_RECENT } from './node/state.js'
+export { ConfirmedState, STATE_ADMISSION_HOURS, MAX_STATE_RECENT, DEFAULT_STATE_RECENT, addAdmissions } from './node/state.js'
 export { certificateProblem, buildCertificate, endorsementTx } from './node/certificate.js'
 export { canonicalJson, canonicalBytes, canonicalHash, sha256Hex } from './chain/canonical.js'
 export { merkleRoot, merkleProof, verifyMerkleProof, EMPTY_MERKLE_ROOT } from './chain/merkle.js'

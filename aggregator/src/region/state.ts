@@ -13,6 +13,7 @@ import type {
   ResourceOfferTx,
   ResourceRequestTx,
 } from '@rhn/protocols'
+import { addAdmissions, STATE_ADMISSION_HOURS } from '@rhn/ledger'
 import { STATE_KEEP } from '@rhn/protocols'
 import { trendPercent } from '../escalation/index.js'
 import type { TrendPoint } from './types.js'
@@ -27,8 +28,8 @@ export const MAX_TREND_POINTS = 288
 export const MAX_FLOWS = STATE_KEEP.flows
 /** Escalation change records kept (the newest 500; `STATE_KEEP` as for flows). */
 export const MAX_ESCALATION_CHANGES = STATE_KEEP.escalationChanges
-/** Hour buckets of admissions kept per hospital, for the admission trend (a week). */
-export const MAX_ADMISSION_HOURS = 24 * 7
+/** Hour buckets of admissions kept per hospital, for the admission trend (a week: the ledger state's own bound). */
+export const MAX_ADMISSION_HOURS = STATE_ADMISSION_HOURS
 /** The checkpoint format; a newer file is refused rather than misread. */
 export const REGION_STATE_VERSION = 1
 
@@ -109,19 +110,6 @@ function bound<T>(record: Record<string, T>, max: number): void {
   for (let i = 0; i < keys.length - max; i++) delete record[keys[i]!]
 }
 
-/** Hour buckets kept sorted; the same rule as the ledger's `/api/state` fold (`@rhn/ledger` `addAdmissions`), so a seeded view equals a replayed one. */
-function addAdmissions(h: HospitalState, at: number, n: number): void {
-  if (n === 0) return
-  const hours = h.admissionsByHour
-  const hour = at - (at % HOUR_MS)
-  // From the newest back: snapshots come in hour order but for one confirmed late.
-  let i = hours.length - 1
-  while (i >= 0 && hours[i]![0] > hour) i--
-  if (i >= 0 && hours[i]![0] === hour) hours[i]![1] += n
-  else hours.splice(i + 1, 0, [hour, n])
-  if (hours.length > MAX_ADMISSION_HOURS) hours.splice(0, hours.length - MAX_ADMISSION_HOURS)
-}
-
 /** Adds a snapshot's point to a hospital's trend, kept in `takenAt` order and to the newest {@link MAX_TREND_POINTS}. */
 export function pushTrend(h: HospitalState, point: TrendPoint): void {
   h.trend.push(point)
@@ -139,7 +127,8 @@ function applySnapshot(s: RegionStateData, c: Confirmed<CapacitySnapshotTx>): Re
   h.snapshots += 1
   h.admissionsTotal += point.admissions
   h.dischargesTotal += point.discharges
-  addAdmissions(h, c.tx.takenAt, point.admissions)
+  // The ledger's own rule (its /api/state folds the same buckets), so a seeded view equals a replayed one.
+  addAdmissions(h.admissionsByHour, c.tx.takenAt, point.admissions, MAX_ADMISSION_HOURS)
   pushTrend(h, point)
   // A snapshot taken before the one held (a late confirmation) counts in the totals but is not "latest".
   if (c.tx.takenAt < h.tx.takenAt) return undefined
