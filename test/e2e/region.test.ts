@@ -4,7 +4,7 @@
 // the last confirmed capacity snapshot = in the region view; and still after one hospital's ledger
 // node is killed (SIGKILL) and restarted while its occupancy moves on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RhnSystem, startSystem } from '@rhn/test/harness'
+import { type RhnSystem, startSystem } from '@rhn/test/system'
 
 const HOSPITALS = ['RXB', 'RXC']
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
