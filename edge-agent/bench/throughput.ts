@@ -88,8 +88,8 @@ async function phaseSimulator(): Promise<number> {
       figure('agent peak RSS', usage.peakRssMb, 'MB')
       memoryBreakdown(usage)
       console.log('  (the simulator changes only so many values per second and report by exception publishes changes only, so the')
-      console.log('   100,000 points/s and 300 MB targets are judged in B; this RSS is every driver of a 1,000-bed hospital in one agent,')
-      console.log('   node-opcua sessions most of it, where a hospital runs an agent per gateway)')
+      console.log('   100,000 points/s and 300 MB targets are judged in B; this RSS holds every driver and session of a 1,000-bed')
+      console.log('   hospital in one agent, where a hospital runs an agent per gateway)')
       return received
     })
   } finally {
