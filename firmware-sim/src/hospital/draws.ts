@@ -28,6 +28,17 @@ export function lognormalWithMean(rng: Rng, mean: number, sigma = 0.8): number {
   return Math.exp(rng.normal(mu, sigma))
 }
 
+/**
+ * The stay of someone found in a bed at a random instant, for stays drawn by {@link lognormalWithMean}:
+ * long stays are more likely to be caught in progress (the inspection paradox), so the stays seen are
+ * length-biased, density ∝ L·f(L). For a log-normal that is the log-normal with μ + σ², i.e. the mean
+ * times e^σ² (×1.9 at σ 0.8). Drawn unbiased, the patients present at start would leave about twice
+ * as fast as the steady state, and occupancy would fall for the first day before any surge.
+ */
+export function lengthBiasedLognormal(rng: Rng, mean: number, sigma = 0.8): number {
+  return lognormalWithMean(rng, mean * Math.exp(sigma * sigma), sigma)
+}
+
 /** Picks a key with probability proportional to its weight; the last positive key if rounding leaves a gap. */
 export function pickWeighted<K extends string>(rng: Rng, weights: Readonly<Record<K, number>>, keys: readonly K[]): K {
   const total = keys.reduce((s, k) => s + Math.max(0, weights[k]), 0)

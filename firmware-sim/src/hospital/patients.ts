@@ -1,7 +1,7 @@
 /** A patient's state inside the model, and the draws that shape their stay. */
 import { type Scenario, SEVERITIES, type Severity, type UnitType } from '@rhn/protocols'
 import type { Rng } from '../rng.js'
-import { lognormalWithMean } from './draws.js'
+import { lengthBiasedLognormal, lognormalWithMean } from './draws.js'
 import type { BedSlot, VentilatorSlot } from './layout.js'
 import { SHORT_STAY_HOURS, STEP_DOWN_FRACTION } from './placement.js'
 import type { Condition, PatientClass, SyntheticPatient } from './types.js'
@@ -48,8 +48,9 @@ export function drawStay(rng: Rng, scenario: Scenario, severity: Severity, now: 
 }
 
 /**
- * The stay of a patient already in at start. Picking a stay of length L at a random instant
- * finds the patient a uniform fraction of the way through it; a step-down already due happens
+ * The stay of a patient already in at start: a length-biased stay (patients caught in a bed at a
+ * random instant have the longer stays, `lengthBiasedLognormal`), a uniform fraction of the way
+ * through it; a step-down already due happens
  * soon after start instead. ED attendances and recovery patients have short stays and go home.
  */
 export function drawBaselineStay(rng: Rng, scenario: Scenario, severity: Severity, unitType: UnitType, now: number): StayTimes {
@@ -57,7 +58,7 @@ export function drawBaselineStay(rng: Rng, scenario: Scenario, severity: Severit
   if (shortHours !== undefined) {
     return { admittedAt: now - rng.exponential(shortHours * HOUR_MS), dischargeAt: now + rng.exponential(shortHours * HOUR_MS), stepDownAt: undefined }
   }
-  const stayMs = lognormalWithMean(rng, scenario.lengthOfStayDays[severity]) * DAY_MS
+  const stayMs = lengthBiasedLognormal(rng, scenario.lengthOfStayDays[severity]) * DAY_MS
   const admittedAt = now - rng.uniform(0, stayMs)
   const dischargeAt = admittedAt + stayMs
   const f = STEP_DOWN_FRACTION[severity]
