@@ -2,7 +2,6 @@
 // a real Mosquitto: a bed occupied at the gateway reaches a confirmed capacity snapshot; requests and
 // transfers go through the aggregator API and are listed with their confirmation; the node starts
 // only after the aggregator queued a request (node down), and nothing is lost.
-import { createServer } from 'node:net'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,17 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Aggregator } from '../src/index.js'
 import type { FlowList } from '../src/ledger-link/index.js'
 import { ENGINEER, Gateway, VIEWER, api, makeDir, startAggregator, waitFor, type TestDir } from './aggregator-support.js'
+import { freePort } from '@rhn/test/harness'
 
 const NODE_TOKEN = 'ledger-node-token-0123456789abcdef'
 const silent = pino({ level: 'silent' })
-
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as { port: number }).port
-  await new Promise((r) => s.close(r))
-  return port
-}
 
 /** A one-member consortium (RXA) on disk and its node + API on `port`, started on demand. */
 async function ledgerFor(port: number) {

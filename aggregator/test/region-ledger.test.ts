@@ -5,7 +5,6 @@
  * filed from the region page's API through RXA's own node coming back confirmed.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLedgerApi, createLedgerNode, generateMemberKey, generatePeerKey, type LedgerNode, writeKeyFile } from '@rhn/ledger'
@@ -15,19 +14,9 @@ import { GenesisSchema, LedgerConfigSchema } from '@rhn/protocols'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HospitalFigures, RecommendationsView, RegionAggregator, RegionFlows } from '../src/index.js'
 import { ENGINEER, type RegionDir, get, makeRegionDir, post, regionAggregator, snapshot, unit, waitFor } from './region-support.js'
+import { freePort } from '@rhn/test/harness'
 
 const MEMBERS = ['RXA', 'RXB', 'RXC', 'RXD']
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
-    })
-  })
-}
 
 describe('region on real ledger nodes', () => {
   let root: string

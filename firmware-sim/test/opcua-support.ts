@@ -10,17 +10,7 @@ import type { Endpoint } from '../src/devices/types.js'
 export const HOSPITAL = 'TST'
 
 /** A port free right now on 127.0.0.1 (node-opcua advertises the port in its endpoint URLs, so 0 will not do). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      s.close(() => resolve(port))
-    })
-  })
-}
+export { freePort } from '../src/ports.js'
 
 /** True when something can bind `port` again (nothing left listening on it). */
 export function portIsFree(port: number): Promise<boolean> {

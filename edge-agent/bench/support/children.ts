@@ -7,7 +7,6 @@
  * only what the role needs (the subscriber never loads node-opcua, the phases never load the simulator).
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -127,18 +126,8 @@ export async function withSubscriber<T>(url: string, topic: string, run: (ask: (
   }
 }
 
-/** A free TCP port on loopback (listen on 0, read it, close): the replay phase needs the broker's port before it starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+/** A free TCP port on loopback (the replay phase needs the broker's port before it starts). */
+export { freePort } from '@rhn/test/harness'
 
 if (process.argv[1] === SELF) {
   const role = process.argv[2]

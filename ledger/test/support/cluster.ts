@@ -4,7 +4,6 @@
  * address and the others' re-dialers find it), every node bootstrapping to every other.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino, type Logger } from 'pino'
@@ -15,6 +14,7 @@ import type { LedgerNetworkHandlers, Membership } from '../../src/interface.js'
 import { createLedgerNetwork, type LedgerNetworkNode } from '../../src/net/create.js'
 import { createLedgerNode, type LedgerNodeDeps } from '../../src/node/ledger-node.js'
 import type { LedgerNode } from '../../src/node/types.js'
+import { freePort } from '../cli-support.js'
 
 /** One member of the test consortium. */
 export interface TestMember {
@@ -56,17 +56,6 @@ export interface Cluster {
   /** Every running node. */
   running(): LedgerNode[]
   close(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
-    })
-  })
 }
 
 /** Builds `n` members (+ spares) with keys, genesis and configs; starts no node. */
