@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { stringify } from 'yaml'
 import { freePort } from './ports.js'
-import { exited, stopChild } from './process.js'
+import { exited, killWithParent, stopChild } from './process.js'
 
 const CLI = new URL('../../ledger/src/cli/rhn-ledger.ts', import.meta.url).pathname
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -138,6 +138,7 @@ function childNode(common: Common, configFile: string): ConsortiumNode {
     ...common,
     async start() {
       child = spawn(process.execPath, ['--import', 'tsx', '--conditions=rhn-source', CLI, 'run', '--config', configFile], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+      killWithParent(child)
       let stderr = ''
       child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4_000)))
       await untilUp(common.client, `rhn-ledger run (${common.member})`).catch((err: unknown) => {

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './ports.js'
-import { stopChild } from './process.js'
+import { killWithParent, stopChild } from './process.js'
 
 /** Path of the server binary; Debian's `influxdb` package installs it here. */
 export const INFLUXD_BIN = process.env.INFLUXD_BIN ?? '/usr/bin/influxd'
@@ -86,6 +86,7 @@ async function ping(url: string): Promise<boolean> {
 
 function spawnInfluxd(config: string): { child: ChildProcess; exitedEarly: Promise<never> } {
   const child = spawn(INFLUXD_BIN, ['run', '-config', config], { stdio: ['ignore', 'ignore', 'pipe'] })
+  killWithParent(child)
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000)

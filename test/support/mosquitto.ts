@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, waitForPort } from './ports.js'
-import { stopChild } from './process.js'
+import { killWithParent, stopChild } from './process.js'
 
 /** Path of the broker binary; Debian's `mosquitto` package installs it here. */
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto'
@@ -76,6 +76,7 @@ async function startOnce(init: MosquittoInit, dir: string): Promise<MosquittoBro
     ].join('\n'),
   )
   const child = spawn(MOSQUITTO_BIN, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] })
+  killWithParent(child)
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString()

@@ -1,5 +1,5 @@
 /** Stopping a child process started by the harness: SIGTERM, then SIGKILL after a timeout, and wait for the exit. */
-import type { ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 
 /** Resolves once `child` has exited (at once when it already has). */
 export function exited(child: ChildProcess): Promise<void> {
@@ -23,4 +23,17 @@ export async function stopChild(child: ChildProcess, timeoutMs: number): Promise
     child.kill('SIGKILL')
     await done
   }
+}
+
+/**
+ * Kills `child` (SIGKILL) if this process dies first: a detached `sh` polls both every second and
+ * ends by itself once the child has exited. Without it, a server started by a test worker that
+ * vitest kills on a timeout would outlive the run (the harness's own `stop` never runs then).
+ */
+export function killWithParent(child: ChildProcess): void {
+  if (child.pid === undefined) return
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -0 ${process.pid} 2>/dev/null || kill -9 ${child.pid} 2>/dev/null; exit 0`
+  const watchdog = spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' })
+  watchdog.on('error', () => undefined) // no shell: the guard is lost, the test itself is unaffected
+  watchdog.unref()
 }

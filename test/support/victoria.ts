@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './ports.js'
-import { stopChild } from './process.js'
+import { killWithParent, stopChild } from './process.js'
 
 /** Path of the server binary; Debian's `victoria-metrics` package installs it here. */
 export const VICTORIA_METRICS_BIN = process.env.VICTORIA_METRICS_BIN ?? '/usr/bin/victoria-metrics'
@@ -64,6 +64,7 @@ export async function startVictoriaMetrics(init: VictoriaMetricsInit = {}): Prom
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
+  killWithParent(child)
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000)
