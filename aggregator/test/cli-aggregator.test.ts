@@ -2,7 +2,7 @@
 // page address and token names, SIGINT stopping it cleanly with exit 0 and no process left.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
-import { startMosquitto, type MosquittoBroker } from '@rhn/test/harness'
+import { isAlive as alive, startMosquitto, type MosquittoBroker } from '@rhn/test/harness'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDir, waitFor, type TestDir } from './aggregator-support.js'
 
@@ -27,15 +27,6 @@ function cli(args: string[]): Run {
   child.stdout.on('data', (b: Buffer) => (run.stdout += b.toString()))
   child.stderr.on('data', (b: Buffer) => (run.stderr += b.toString()))
   return run
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 describe('rhn-aggregator CLI', () => {

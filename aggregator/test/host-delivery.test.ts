@@ -2,27 +2,12 @@
 // message handled once and in order, every PUBLISH acknowledged, and while it works through the
 // burst the event loop still gets turns (the store's InfluxDB writes and the API wait for those).
 import { buildTopic, encodePayload } from '@rhn/protocols'
-import { startMosquitto, type MosquittoBroker } from '@rhn/test/harness'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DELIVERY_SLICE_MS } from '../src/host/delivery.js'
-import { SimNode, eventsOf, makeHost, ventMetrics, waitFor, type HostUnderTest } from './host-support.js'
+import { SimNode, eventsOf, makeHost, ventMetrics, waitFor, hostSuite } from './host-support.js'
 
-let broker: MosquittoBroker
-const open: { hosts: HostUnderTest[]; nodes: SimNode[] } = { hosts: [], nodes: [] }
-
-beforeAll(async () => {
-  // A wide window, as a production broker for a busy host has: the broker keeps the socket full.
-  broker = await startMosquitto({ maxInflightMessages: 200, maxQueuedMessages: 10_000 })
-})
-afterEach(async () => {
-  await Promise.all(open.hosts.map((h) => h.host.stop()))
-  await Promise.all(open.nodes.map((n) => n.close()))
-  open.hosts = []
-  open.nodes = []
-})
-afterAll(async () => {
-  await broker.stop()
-})
+// A wide window, as a production broker for a busy host has: the broker keeps the socket full.
+const suite = hostSuite({ maxInflightMessages: 200, maxQueuedMessages: 10_000 })
 
 /** Keeps the CPU busy for `ms`, as a slow twin or store would. */
 function busy(ms: number): void {
@@ -32,15 +17,15 @@ function busy(ms: number): void {
 
 describe('SparkplugHost delivery under load', () => {
   it('handles a QoS 1 burst in order, acknowledges every message, and lets timers run while busy', { timeout: 30_000 }, async () => {
-    const h = makeHost(broker.url)
-    open.hosts.push(h)
+    const h = makeHost(suite.broker.url)
+    suite.open.hosts.push(h)
     // 3 ms of work per DATA: 300 messages keep the host busy for ~1 s.
     h.host.onEvent((e) => {
       if (e.type === 'device-data') busy(3)
     })
     await h.host.start()
-    const n = await SimNode.connect(broker.url, { edgeNodeId: 'gw-burst' })
-    open.nodes.push(n)
+    const n = await SimNode.connect(suite.broker.url, { edgeNodeId: 'gw-burst' })
+    suite.open.nodes.push(n)
     n.devices.set('vent-1', ventMetrics())
     await n.births()
     await waitFor(() => eventsOf(h.events, 'device-birth').length === 1, 'device-birth')

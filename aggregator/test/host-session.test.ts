@@ -1,36 +1,21 @@
 // Edge node and device sessions through a real Mosquitto: births resolve names and units, data
 // resolves aliases, historical data stays historical, NDEATH counts only with the current bdSeq,
 // and a host that arrives late asks for the births it missed.
-import { startMosquitto, type MosquittoBroker } from '@rhn/test/harness'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { SimNode, ventMetrics, eventsOf, makeHost, waitFor, type HostUnderTest } from './host-support.js'
+import { describe, expect, it } from 'vitest'
+import { SimNode, ventMetrics, eventsOf, makeHost, waitFor, hostSuite, type HostUnderTest } from './host-support.js'
 
-let broker: MosquittoBroker
-const open: { hosts: HostUnderTest[]; nodes: SimNode[] } = { hosts: [], nodes: [] }
-
-beforeAll(async () => {
-  broker = await startMosquitto()
-})
-afterEach(async () => {
-  await Promise.all(open.hosts.map((h) => h.host.stop()))
-  await Promise.all(open.nodes.map((n) => n.close()))
-  open.hosts = []
-  open.nodes = []
-})
-afterAll(async () => {
-  await broker.stop()
-})
+const suite = hostSuite()
 
 async function started(overrides = {}): Promise<HostUnderTest> {
-  const h = makeHost(broker.url, overrides)
-  open.hosts.push(h)
+  const h = makeHost(suite.broker.url, overrides)
+  suite.open.hosts.push(h)
   await h.host.start()
   return h
 }
 
 async function node(edgeNodeId: string, bdSeq = 0): Promise<SimNode> {
-  const n = await SimNode.connect(broker.url, { edgeNodeId, bdSeq })
-  open.nodes.push(n)
+  const n = await SimNode.connect(suite.broker.url, { edgeNodeId, bdSeq })
+  suite.open.nodes.push(n)
   return n
 }
 

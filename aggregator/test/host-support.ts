@@ -13,7 +13,9 @@ import {
   type SparkplugPayload,
   type SparkplugValue,
 } from '@rhn/protocols'
+import { startMosquitto, type MosquittoBroker, type MosquittoInit } from '@rhn/test/harness'
 import mqtt, { type MqttClient } from 'mqtt'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { SparkplugHost, type HostEvent, type HostLogger, type SparkplugHostInit } from '../src/host/index.js'
 
 /** Polls `probe` every 10 ms until it returns something other than undefined/false. */
@@ -261,4 +263,36 @@ export function ventMetrics(base = 0): SimMetric[] {
 /** Device events of one type, for assertions. */
 export function eventsOf<T extends HostEvent['type']>(events: HostEvent[], type: T): Extract<HostEvent, { type: T }>[] {
   return events.filter((e): e is Extract<HostEvent, { type: T }> => e.type === type)
+}
+
+/** A suite's broker and what its tests opened (closed after each test). */
+export interface HostSuite {
+  /** The suite's Mosquitto (started before the first test). */
+  readonly broker: MosquittoBroker
+  /** Hosts and simulated nodes a test opened: stopped and closed after it. */
+  open: { hosts: HostUnderTest[]; nodes: SimNode[] }
+}
+
+/** Starts one Mosquitto for the suite (`init`), and stops every host and node a test opened after it. */
+export function hostSuite(init?: MosquittoInit): HostSuite {
+  let broker: MosquittoBroker | undefined
+  const suite: HostSuite = {
+    get broker(): MosquittoBroker {
+      if (broker === undefined) throw new Error('the suite broker starts in beforeAll')
+      return broker
+    },
+    open: { hosts: [], nodes: [] },
+  }
+  beforeAll(async () => {
+    broker = await startMosquitto(init)
+  })
+  afterEach(async () => {
+    await Promise.all(suite.open.hosts.map((h) => h.host.stop()))
+    await Promise.all(suite.open.nodes.map((n) => n.close()))
+    suite.open = { hosts: [], nodes: [] }
+  })
+  afterAll(async () => {
+    await broker?.stop()
+  })
+  return suite
 }

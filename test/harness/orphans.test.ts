@@ -2,18 +2,10 @@
 // killed outright (vitest ending a worker on a timeout): its own stop() never runs then.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { isAlive as alive } from '@rhn/test/harness'
 import { describe, expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('harness servers and a killed test process', () => {
   it('Mosquitto started by a process that is SIGKILLed is gone within seconds', async () => {

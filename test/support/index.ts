@@ -5,6 +5,7 @@
  */
 export { startMosquitto, MOSQUITTO_BIN, type MosquittoBroker, type MosquittoInit } from './mosquitto.js'
 export { freePort, waitForPort } from './ports.js'
+export { isAlive } from './process.js'
 export { startInfluxd, INFLUXD_BIN, type InfluxdServer, type InfluxdInit } from './influxd.js'
 export { startVictoriaMetrics, VICTORIA_METRICS_BIN, type VictoriaMetricsServer, type VictoriaMetricsInit } from './victoria.js'
 export { SparkplugSubscriber, type ReceivedMetric } from './sparkplug-subscriber.js'

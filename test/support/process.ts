@@ -1,6 +1,16 @@
 /** Stopping a child process started by the harness: SIGTERM, then SIGKILL after a timeout, and wait for the exit. */
 import { type ChildProcess, spawn } from 'node:child_process'
 
+/** True while a process with this pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Resolves once `child` has exited (at once when it already has). */
 export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
